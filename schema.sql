@@ -1,0 +1,244 @@
+-- evarchive archive schema: the one source of truth, embedded in the binary and
+-- applied in one transaction when an archive is created.
+--
+-- Conventions:
+--   * times of facts are Unix seconds (Everflow's resolution); arrival times are
+--     Unix milliseconds (to order deliveries within a second);
+--   * money is integer micro-units (2.5 USD = 2500000): exact, and SUM() stays exact;
+--   * ids are stored in INTEGER-affinity columns: Everflow's numeric ids become
+--     integers whether they arrived as 2 or "2"; a non-numeric id stays text.
+--
+-- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
+-- PRAGMA user_version is the schema version a later release migrates from.
+PRAGMA application_id = 1702257010;
+PRAGMA user_version = 1;
+
+-- Every distinct byte sequence received, exactly as received. Kept apart from the
+-- rows queries scan, so a 50 KB offer body never slows a report down.
+CREATE TABLE bodies (
+    body_id INTEGER PRIMARY KEY,
+    sha256  BLOB NOT NULL UNIQUE,
+    raw     BLOB NOT NULL
+) STRICT;
+
+-- One row per accepted delivery (HTTP request), redeliveries included.
+CREATE TABLE deliveries (
+    delivery_id   INTEGER PRIMARY KEY,
+    received_at   INTEGER NOT NULL,
+    kind          TEXT NOT NULL,
+    kind_source   TEXT NOT NULL CHECK (kind_source IN ('declared', 'detected')),
+    method        TEXT NOT NULL,
+    -- 'new': a resource never seen; 'version': new content for a known resource;
+    -- 'duplicate': content already archived (a redelivery).
+    outcome       TEXT NOT NULL CHECK (outcome IN ('new', 'version', 'duplicate')),
+    body_id       INTEGER NOT NULL REFERENCES bodies (body_id),
+    -- The resource identities the delivery carried, comma-separated.
+    resource_ids  TEXT NOT NULL,
+    sender        TEXT,
+    forwarded_for TEXT
+) STRICT;
+CREATE INDEX deliveries_by_time ON deliveries (received_at);
+CREATE INDEX deliveries_by_kind_time ON deliveries (kind, received_at);
+
+-- One row per distinct content of a resource. The identity is (kind, resource_id);
+-- a redelivery of the same content only bumps redeliveries/last_received_at.
+CREATE TABLE versions (
+    version_id        INTEGER PRIMARY KEY,
+    kind              TEXT NOT NULL,
+    resource_id       TEXT NOT NULL,
+    content_sha256    BLOB NOT NULL,
+    body_id           INTEGER NOT NULL REFERENCES bodies (body_id),
+    first_delivery_id INTEGER NOT NULL REFERENCES deliveries (delivery_id),
+    fact_time         INTEGER,
+    first_received_at INTEGER NOT NULL,
+    last_received_at  INTEGER NOT NULL,
+    redeliveries      INTEGER NOT NULL DEFAULT 0,
+    -- 1 for the version with the latest fact time (ties: the later arrival), which
+    -- is not always the last to arrive: Everflow does not guarantee order.
+    is_current        INTEGER NOT NULL CHECK (is_current IN (0, 1)),
+    UNIQUE (kind, resource_id, content_sha256)
+) STRICT;
+CREATE UNIQUE INDEX versions_one_current ON versions (kind, resource_id) WHERE is_current = 1;
+CREATE INDEX versions_by_kind_time ON versions (kind, fact_time);
+
+-- Typed columns, one table per family, keyed by version. kind, is_current and the
+-- times are repeated here so that queries and reports read one table only.
+
+CREATE TABLE conversions (
+    version_id         INTEGER PRIMARY KEY REFERENCES versions (version_id),
+    kind               TEXT NOT NULL,
+    is_current         INTEGER NOT NULL,
+    received_at        INTEGER NOT NULL,
+    conversion_id      TEXT,
+    conversion_time    INTEGER,
+    click_time         INTEGER,
+    status             TEXT,
+    transaction_id     TEXT,
+    is_event           INTEGER,
+    event              TEXT,
+    is_view_through    INTEGER,
+    currency_id        TEXT,
+    payout_micros      INTEGER,
+    revenue_micros     INTEGER,
+    payout_type        TEXT,
+    revenue_type       TEXT,
+    sale_amount_micros INTEGER,
+    coupon_code        TEXT,
+    order_id           TEXT,
+    sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
+    sub6 TEXT, sub7 TEXT, sub8 TEXT, sub9 TEXT, sub10 TEXT,
+    adv1 TEXT, adv2 TEXT, adv3 TEXT, adv4 TEXT, adv5 TEXT,
+    adv6 TEXT, adv7 TEXT, adv8 TEXT, adv9 TEXT, adv10 TEXT,
+    source_id          TEXT,
+    country            TEXT,
+    region             TEXT,
+    city               TEXT,
+    dma                TEXT,
+    session_user_ip    TEXT,
+    conversion_user_ip TEXT,
+    platform           TEXT,
+    device_type        TEXT,
+    browser            TEXT,
+    http_user_agent    TEXT,
+    isp                TEXT,
+    url                TEXT,
+    referer            TEXT,
+    notes              TEXT,
+    error_code         TEXT,
+    error_message      TEXT,
+    offer_id           INTEGER,
+    offer_name         TEXT,
+    offer_status       TEXT,
+    advertiser_id      INTEGER,
+    advertiser_name    TEXT,
+    affiliate_id       INTEGER,
+    affiliate_name     TEXT,
+    query_parameters   TEXT
+);
+CREATE INDEX conversions_by_time ON conversions (kind, conversion_time);
+CREATE INDEX conversions_by_received ON conversions (kind, received_at);
+CREATE INDEX conversions_by_offer ON conversions (offer_id, conversion_time);
+CREATE INDEX conversions_by_affiliate ON conversions (affiliate_id, conversion_time);
+CREATE INDEX conversions_by_advertiser ON conversions (advertiser_id, conversion_time);
+CREATE INDEX conversions_by_status ON conversions (status, conversion_time);
+CREATE INDEX conversions_by_conversion_id ON conversions (conversion_id);
+
+CREATE TABLE offers (
+    version_id    INTEGER PRIMARY KEY REFERENCES versions (version_id),
+    kind          TEXT NOT NULL,
+    is_current    INTEGER NOT NULL,
+    received_at   INTEGER NOT NULL,
+    offer_id      INTEGER,
+    name          TEXT,
+    status        TEXT,
+    currency_id   TEXT,
+    advertiser_id INTEGER,
+    time_created  INTEGER,
+    time_saved    INTEGER
+);
+CREATE INDEX offers_by_offer ON offers (offer_id, time_saved);
+CREATE INDEX offers_by_advertiser ON offers (advertiser_id);
+CREATE INDEX offers_by_status ON offers (status);
+
+-- Advertisers and partners share a shape; role tells them apart.
+CREATE TABLE accounts (
+    version_id                     INTEGER PRIMARY KEY REFERENCES versions (version_id),
+    kind                           TEXT NOT NULL,
+    is_current                     INTEGER NOT NULL,
+    received_at                    INTEGER NOT NULL,
+    role                           TEXT NOT NULL CHECK (role IN ('advertiser', 'partner')),
+    account_id                     INTEGER,
+    name                           TEXT,
+    status                         TEXT,
+    currency_id                    TEXT,
+    time_created                   INTEGER,
+    time_saved                     INTEGER,
+    has_signup                     INTEGER NOT NULL,
+    signup_website_url             TEXT,
+    signup_company_description     TEXT,
+    signup_referral_code           TEXT,
+    signup_advertise_method        TEXT,
+    signup_heard_about_us          TEXT,
+    signup_legal_type              TEXT,
+    signup_promotional_information TEXT,
+    signup_country_code            TEXT
+);
+CREATE INDEX accounts_by_account ON accounts (role, account_id, time_saved);
+CREATE INDEX accounts_by_status ON accounts (role, status);
+
+CREATE TABLE signup_verdicts (
+    version_id         INTEGER PRIMARY KEY REFERENCES versions (version_id),
+    is_current         INTEGER NOT NULL,
+    received_at        INTEGER NOT NULL,
+    affiliate_id       INTEGER,
+    affiliate_name     TEXT,
+    new_status         TEXT,
+    employee_id        INTEGER,
+    employee_full_name TEXT,
+    verdict_time       INTEGER
+);
+CREATE INDEX signup_verdicts_by_time ON signup_verdicts (verdict_time);
+CREATE INDEX signup_verdicts_by_affiliate ON signup_verdicts (affiliate_id);
+
+CREATE TABLE offer_approvals (
+    version_id     INTEGER PRIMARY KEY REFERENCES versions (version_id),
+    is_current     INTEGER NOT NULL,
+    received_at    INTEGER NOT NULL,
+    offer_id       INTEGER,
+    affiliate_id   INTEGER,
+    event_time     INTEGER,
+    offer_name     TEXT,
+    affiliate_name TEXT
+);
+CREATE INDEX offer_approvals_by_time ON offer_approvals (event_time);
+CREATE INDEX offer_approvals_by_offer ON offer_approvals (offer_id);
+CREATE INDEX offer_approvals_by_affiliate ON offer_approvals (affiliate_id);
+
+CREATE TABLE blocked_variables (
+    version_id          INTEGER PRIMARY KEY REFERENCES versions (version_id),
+    is_current          INTEGER NOT NULL,
+    received_at         INTEGER NOT NULL,
+    blocked_variable_id INTEGER,
+    optimization_id     INTEGER,
+    optimization_run_id INTEGER,
+    variable            TEXT,
+    value               TEXT,
+    offer_id            INTEGER,
+    offer_name          TEXT,
+    affiliate_id        INTEGER,
+    affiliate_name      TEXT,
+    action              TEXT,
+    manual_override     INTEGER,
+    time_created        INTEGER,
+    time_blocked        INTEGER,
+    time_blocked_until  INTEGER,
+    cvr                 TEXT
+);
+CREATE INDEX blocked_variables_by_time ON blocked_variables (time_blocked);
+CREATE INDEX blocked_variables_by_offer ON blocked_variables (offer_id);
+CREATE INDEX blocked_variables_by_affiliate ON blocked_variables (affiliate_id);
+
+-- Authenticated requests we refused, so an operator can see what Everflow sent
+-- that we could not archive. Capped: only the newest 1000 are kept.
+CREATE TABLE refusals (
+    refusal_id    INTEGER PRIMARY KEY,
+    received_at   INTEGER NOT NULL,
+    kind          TEXT,
+    method        TEXT NOT NULL,
+    http_status   INTEGER NOT NULL,
+    reason        TEXT NOT NULL,
+    detail        TEXT NOT NULL,
+    body_length   INTEGER NOT NULL,
+    body_prefix   BLOB NOT NULL,
+    sender        TEXT
+) STRICT;
+CREATE TRIGGER refusals_keep_newest_1000 AFTER INSERT ON refusals
+BEGIN
+    DELETE FROM refusals WHERE refusal_id <= NEW.refusal_id - 1000;
+END;
+
+-- Small named values the archive keeps about itself (e.g. the generated token).
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;

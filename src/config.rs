@@ -1,0 +1,73 @@
+//! Validated settings built from the command line: everything past this point
+//! can trust its inputs.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+
+use crate::cli::ServeArgs;
+use crate::error::{Error, Result};
+
+/// Tokens travel in URLs pasted into Everflow, so they must survive that
+/// unescaped, and be long enough not to be guessed.
+const MIN_TOKEN_LENGTH: usize = 16;
+
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub db: PathBuf,
+    pub listen: SocketAddr,
+    pub token: Option<String>,
+    pub max_body: usize,
+    /// Where Everflow reaches us, for printing URLs; None means the bound address.
+    pub public_url: Option<String>,
+}
+
+impl ServeConfig {
+    pub fn from_args(db: PathBuf, args: ServeArgs) -> Result<ServeConfig> {
+        let listen = args
+            .listen
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| Error::InvalidArgument {
+                flag: "--listen",
+                why: format!(
+                    "'{}' is not an ADDRESS:PORT such as 127.0.0.1:8080 or 0.0.0.0:443",
+                    args.listen
+                ),
+            })?;
+        if let Some(token) = &args.token {
+            validate_token(token)?;
+        }
+        if args.max_body == 0 {
+            return Err(Error::InvalidArgument {
+                flag: "--max-body",
+                why: "must be at least 1 byte (the default is 10485760, 10 MiB)".to_owned(),
+            });
+        }
+        let public_url = args
+            .public_url
+            .map(|url| url.trim_end_matches('/').to_owned());
+        Ok(ServeConfig {
+            db,
+            listen,
+            token: args.token,
+            max_body: args.max_body,
+            public_url,
+        })
+    }
+}
+
+fn validate_token(token: &str) -> Result<()> {
+    let url_safe = token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    if token.len() < MIN_TOKEN_LENGTH || !url_safe {
+        return Err(Error::InvalidArgument {
+            flag: "--token",
+            why: format!(
+                "use at least {MIN_TOKEN_LENGTH} characters from A-Z a-z 0-9 - . _ ~ (it is pasted into URLs), or leave it out to have one generated"
+            ),
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! The library's one error type. `main.rs` maps it to an exit code; the webhook
+//! handler has its own (`server::WebhookError`) mapped to HTTP statuses.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(
+        "no archive at {path}: start `evarchive serve` once to create it, or point --db (EVARCHIVE_DB) at an existing archive"
+    )]
+    ArchiveMissing { path: PathBuf },
+
+    #[error(
+        "{path} is not an evarchive archive ({why}); it was left untouched. Point --db (EVARCHIVE_DB) at an archive created by `evarchive serve`"
+    )]
+    NotAnArchive { path: PathBuf, why: String },
+
+    #[error(
+        "{path} has schema version {found}, newer than this evarchive understands (up to {supported}); it was left untouched. Upgrade evarchive to read it"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("invalid {flag}: {why}")]
+    InvalidArgument { flag: &'static str, why: String },
+
+    #[error(
+        "cannot listen on {addr}: {source}. Pick another address with --listen (EVARCHIVE_LISTEN)"
+    )]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+
+    #[error("archive database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    #[error("archive connection pool error: {0}")]
+    Pool(#[from] r2d2::Error),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+
+    #[error("the archive writer stopped unexpectedly; see the messages above")]
+    WriterStopped,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Documented exit codes: 2 for a bad command line, 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::InvalidArgument { .. } => 2,
+            _ => 1,
+        }
+    }
+}

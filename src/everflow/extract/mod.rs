@@ -1,0 +1,177 @@
+//! Per-family extraction: from one parsed body to its resource records.
+
+pub mod account;
+mod approval;
+mod blocked;
+mod conversion;
+mod offer;
+mod verdict;
+
+use serde_json::Value;
+
+use super::content_hash::content_sha256;
+use super::error::BodyError;
+use super::kind::{Family, WebhookKind};
+use super::lenient::FieldReader;
+use super::records::{ExtractedDelivery, ResourceRecord, TypedColumns};
+
+/// Extracts every resource a body of `kind` describes. All or nothing: a body whose
+/// identity cannot be read yields an error, never a partial delivery.
+pub fn extract(kind: WebhookKind, doc: &Value) -> Result<ExtractedDelivery, BodyError> {
+    let resources = match kind.family() {
+        Family::Offer => vec![offer::extract_offer(kind, doc)?],
+        Family::Advertiser | Family::Partner => vec![account::extract_account(kind, doc)?],
+        Family::SignupVerdict => vec![verdict::extract_verdict(kind, doc)?],
+        Family::OfferApproval => vec![approval::extract_approval(kind, doc)?],
+        Family::Conversion => vec![conversion::extract_conversion(kind, doc)?],
+        Family::BlockedVariable => blocked::extract_blocked_variables(kind, doc)?,
+    };
+    Ok(ExtractedDelivery { kind, resources })
+}
+
+/// Every family but `traffic_optimized` describes one resource as one JSON object.
+fn object_fields(kind: WebhookKind, doc: &Value) -> Result<FieldReader<'_>, BodyError> {
+    if doc.is_object() {
+        Ok(FieldReader::new(doc))
+    } else {
+        Err(BodyError::UnexpectedShape {
+            kind,
+            expected: "a JSON object",
+        })
+    }
+}
+
+/// An identity part, which must be set for the delivery to be archived.
+fn required<T>(kind: WebhookKind, field: &'static str, value: Option<T>) -> Result<T, BodyError> {
+    value.ok_or(BodyError::MissingIdentity { kind, field })
+}
+
+/// The fact time of kinds that carry `time_created` and `time_saved`: an update is
+/// a new version, dated by its save; a creation or sign-up by its creation.
+fn versioned_fact_time(kind: WebhookKind, fields: &FieldReader<'_>) -> Option<i64> {
+    match kind {
+        WebhookKind::OfferUpdated
+        | WebhookKind::AdvertiserUpdated
+        | WebhookKind::AffiliateUpdated => fields.unix_time("time_saved"),
+        _ => fields.unix_time("time_created"),
+    }
+}
+
+fn record(
+    resource_id: String,
+    fact_time: Option<i64>,
+    content: &Value,
+    columns: TypedColumns,
+) -> ResourceRecord {
+    ResourceRecord {
+        resource_id,
+        fact_time,
+        content_sha256: content_sha256(content),
+        columns,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::everflow::document::{parse_document, query_pairs_document};
+    use crate::everflow::records::ConversionColumns;
+    use crate::everflow::test_samples::{sample, sample_bytes};
+    use serde_json::json;
+
+    #[test]
+    fn every_sample_extracts_with_its_own_kind() {
+        for kind in WebhookKind::ALL {
+            let delivery = extract(kind, &sample(kind)).unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(delivery.kind, kind);
+            assert!(!delivery.resources.is_empty(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn non_objects_are_the_wrong_shape() {
+        for kind in WebhookKind::ALL {
+            for body in [json!("text"), json!(42), json!(null), json!(true)] {
+                let error = extract(kind, &body).expect_err("not an object");
+                assert_eq!(error.code(), "unexpected_shape", "{kind} {body}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_array_is_not_an_offer() {
+        let error = extract(WebhookKind::OfferCreated, &json!([{"network_offer_id": 1}]))
+            .expect_err("array");
+        assert!(
+            matches!(
+                error,
+                BodyError::UnexpectedShape {
+                    kind: WebhookKind::OfferCreated,
+                    expected: "a JSON object"
+                }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_object_lacks_every_identity() {
+        // traffic_optimized needs its list first: see blocked.rs.
+        for kind in WebhookKind::ALL
+            .into_iter()
+            .filter(|kind| kind.family() != Family::BlockedVariable)
+        {
+            let error = extract(kind, &json!({})).expect_err("no identity");
+            assert_eq!(error.code(), "missing_identity", "{kind}: {error}");
+        }
+    }
+
+    #[test]
+    fn reformatted_samples_hash_equal_and_keep_their_identity() {
+        for kind in WebhookKind::ALL {
+            let original = parse_document(&sample_bytes(kind)).unwrap_or_else(|e| panic!("{e}"));
+            // Compact text with keys sorted: other white space and another key order.
+            let reformatted =
+                parse_document(original.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+            let first = extract(kind, &original).unwrap_or_else(|e| panic!("{e}"));
+            let second = extract(kind, &reformatted).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(first, second, "{kind}");
+        }
+    }
+
+    #[test]
+    fn get_query_pairs_go_through_the_same_extractor() {
+        let pairs: Vec<(String, String)> = [
+            ("conversion_id", "10000001"),
+            ("conversion_unix_timestamp", "1764064001"),
+            ("transaction_id", "d06f"),
+            ("payout", "2.50"),
+            ("is_event", "false"),
+            ("network_affiliate_id", "15"),
+        ]
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect();
+        let doc = query_pairs_document(&pairs);
+        let delivery = extract(WebhookKind::ConversionRegistered, &doc)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let [record] = delivery.resources.as_slice() else {
+            panic!("one conversion expected: {delivery:?}");
+        };
+        assert_eq!(record.resource_id, "10000001");
+        assert_eq!(record.fact_time, Some(1764064001));
+        let TypedColumns::Conversion(columns) = &record.columns else {
+            panic!("not a conversion");
+        };
+        let expected = ConversionColumns {
+            conversion_id: Some("10000001".into()),
+            conversion_time: Some(1764064001),
+            transaction_id: Some("d06f".into()),
+            payout: Some(2_500_000),
+            is_event: Some(false),
+            affiliate_id: Some("15".into()),
+            ..ConversionColumns::default()
+        };
+        assert_eq!(**columns, expected);
+    }
+}

@@ -1,0 +1,78 @@
+//! `affiliate_signup_verdict`: a flat record of an employee approving or rejecting
+//! a partner's sign-up.
+
+use serde_json::Value;
+
+use super::{object_fields, record, required};
+use crate::everflow::error::BodyError;
+use crate::everflow::kind::WebhookKind;
+use crate::everflow::records::{ResourceRecord, SignupVerdictColumns, TypedColumns};
+
+/// The identity is (partner, time, new status): a partner can be judged more than
+/// once, and two verdicts in the same second differ by their status.
+pub fn extract_verdict(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, BodyError> {
+    let fields = object_fields(kind, doc)?;
+    let affiliate_id = required(
+        kind,
+        "network_affiliate_id",
+        fields.id("network_affiliate_id"),
+    )?;
+    let verdict_time = required(kind, "timestamp", fields.unix_time("timestamp"))?;
+    let new_status = required(kind, "new_status", fields.text("new_status"))?;
+    let resource_id = format!("{affiliate_id}:{verdict_time}:{new_status}");
+    let columns = SignupVerdictColumns {
+        affiliate_id: Some(affiliate_id),
+        affiliate_name: fields.text("network_affiliate_name"),
+        new_status: Some(new_status),
+        employee_id: fields.id("employee_id"),
+        employee_full_name: fields.text("employee_full_name"),
+        verdict_time: Some(verdict_time),
+    };
+    let typed = TypedColumns::SignupVerdict(columns);
+    Ok(record(resource_id, Some(verdict_time), doc, typed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::everflow::test_samples::sample;
+    use serde_json::json;
+
+    #[test]
+    fn verdict_sample() {
+        let kind = WebhookKind::AffiliateSignupVerdict;
+        let record = extract_verdict(kind, &sample(kind)).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(record.resource_id, "11:1764000011:active");
+        assert_eq!(record.fact_time, Some(1764000011));
+        let expected = SignupVerdictColumns {
+            affiliate_id: Some("11".into()),
+            affiliate_name: Some("Lumen Affiliates".into()),
+            new_status: Some("active".into()),
+            employee_id: Some("7".into()),
+            employee_full_name: Some("Jordan Reyes".into()),
+            verdict_time: Some(1764000011),
+        };
+        assert_eq!(record.columns, TypedColumns::SignupVerdict(expected));
+    }
+
+    #[test]
+    fn every_identity_part_is_required() {
+        let complete = json!({"network_affiliate_id": "11", "timestamp": "1764000011", "new_status": "rejected"});
+        let record = extract_verdict(WebhookKind::AffiliateSignupVerdict, &complete)
+            .unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(record.resource_id, "11:1764000011:rejected");
+        for (part, unset) in [
+            ("network_affiliate_id", json!(0)),
+            ("timestamp", json!(0)),
+            ("new_status", json!("null_value")),
+        ] {
+            let mut doc = complete.clone();
+            doc[part] = unset;
+            let error = extract_verdict(WebhookKind::AffiliateSignupVerdict, &doc).expect_err(part);
+            assert!(
+                matches!(error, BodyError::MissingIdentity { field, .. } if field == part),
+                "{part}: {error:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Money and other decimal text, read exactly.
+//!
+//! Everflow sends amounts as JSON numbers (`2.5`, `20.0`) or numeric strings
+//! (`"2.50"`). With serde_json's `arbitrary_precision` a number keeps the text that
+//! was sent, so every amount is parsed from decimal text and never passes through
+//! binary floating point: `0.1 + 0.2` stays `300_000` micros.
+
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value;
+
+use super::records::Micros;
+
+const MICROS_PER_UNIT: i64 = 1_000_000;
+
+/// The text Everflow uses for "no value" where a string is expected.
+pub const NULL_VALUE: &str = "null_value";
+
+/// A JSON number or numeric string as micro-units; `None` when unset, not a
+/// number, or beyond what an `i64` of micros can hold (about ±9.2 trillion).
+pub fn micros_from_value(value: &Value) -> Option<Micros> {
+    micros_from_text(&decimal_source_text(value)?)
+}
+
+/// Decimal text (`"12.5"`, `" -1.25 "`, `"1e2"`) as micro-units.
+///
+/// Six decimals cover every currency Everflow supports (and sub-cent payouts);
+/// anything finer is rounded half-to-even, the banker's rounding, so that rounding
+/// errors do not drift one way when many amounts are summed. The raw body keeps the
+/// original text for anyone who needs more.
+pub fn micros_from_text(text: &str) -> Option<Micros> {
+    let amount = parse_decimal(text)?;
+    let micros = amount
+        .checked_mul(Decimal::from(MICROS_PER_UNIT))?
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointNearestEven);
+    i64::try_from(micros).ok()
+}
+
+/// The decimal text of a JSON number or numeric string, as sent (trimmed), when it
+/// is a valid decimal; for values such as a conversion rate that are kept as text.
+pub fn decimal_text_from_value(value: &Value) -> Option<String> {
+    let text = decimal_source_text(value)?;
+    let trimmed = text.trim();
+    parse_decimal(trimmed).map(|_| trimmed.to_owned())
+}
+
+/// Parses decimal text, with an optional sign and exponent and surrounding white
+/// space; `None` for unset markers and anything that is not plainly a number.
+pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() || trimmed == NULL_VALUE || !looks_numeric(trimmed) {
+        return None;
+    }
+    let parsed = if trimmed.contains(['e', 'E']) {
+        Decimal::from_scientific(trimmed)
+    } else {
+        Decimal::from_str(trimmed)
+    };
+    parsed.ok()
+}
+
+/// rust_decimal also accepts `_` digit separators; Everflow never sends them, and
+/// reading `"1_000"` as a thousand would be a guess, so only the characters of a
+/// JSON-style number are allowed through.
+fn looks_numeric(text: &str) -> bool {
+    text.bytes().any(|byte| byte.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_digit() || matches!(byte, b'.' | b'+' | b'-' | b'e' | b'E'))
+}
+
+fn decimal_source_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Number(number) => Some(number.to_string()),
+        Value::String(text) => Some(text.clone()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn micros_of_json(body: &str) -> Option<Micros> {
+        let value: Value = serde_json::from_str(body).expect("test JSON parses");
+        micros_from_value(&value)
+    }
+
+    #[test]
+    fn decimal_sums_are_exact() {
+        let sum = micros_of_json("0.1").expect("0.1") + micros_of_json("0.2").expect("0.2");
+        assert_eq!(sum, 300_000);
+    }
+
+    #[test]
+    fn reads_numbers_and_numeric_strings() {
+        let cases: &[(&str, Option<Micros>)] = &[
+            ("\"-1.25\"", Some(-1_250_000)),
+            ("\"12.5\"", Some(12_500_000)),
+            ("20.0", Some(20_000_000)),
+            ("2.5", Some(2_500_000)),
+            ("\"2.50\"", Some(2_500_000)),
+            ("0", Some(0)),
+            ("\"1e2\"", Some(100_000_000)),
+            ("1e-2", Some(10_000)),
+            ("\"1E+2\"", Some(100_000_000)),
+            ("\" 3 \"", Some(3_000_000)),
+            ("\"+4\"", Some(4_000_000)),
+            ("\"abc\"", None),
+            ("\"\"", None),
+            ("\"null_value\"", None),
+            ("null", None),
+            ("true", None),
+            ("\"1_000\"", None),
+            ("\"1e400\"", None),
+            ("\"99999999999999999999\"", None),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(micros_of_json(body), *expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn rounds_past_six_decimals_half_to_even() {
+        assert_eq!(micros_from_text("0.0000005"), Some(0));
+        assert_eq!(micros_from_text("0.0000015"), Some(2));
+        assert_eq!(micros_from_text("0.0000025"), Some(2));
+        assert_eq!(micros_from_text("-0.0000015"), Some(-2));
+        assert_eq!(micros_from_text("1.23456789"), Some(1_234_568));
+    }
+
+    #[test]
+    fn decimal_text_is_kept_as_sent() {
+        let rate: Value = serde_json::from_str("0.0163").expect("test JSON parses");
+        assert_eq!(decimal_text_from_value(&rate).as_deref(), Some("0.0163"));
+        assert_eq!(
+            decimal_text_from_value(&json!(" 0.50 ")).as_deref(),
+            Some("0.50")
+        );
+        assert_eq!(decimal_text_from_value(&json!("n/a")), None);
+        assert_eq!(decimal_text_from_value(&json!(null)), None);
+    }
+}

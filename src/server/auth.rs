@@ -1,0 +1,93 @@
+//! The shared secret. Everflow signs nothing, so the secret travels in the URL
+//! the admin pastes (`?token=`), or in a Bearer header for other senders.
+
+use actix_web::HttpRequest;
+use actix_web::http::header;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The expected token, kept only as a digest: comparing digests in constant
+/// time hides both the content and the length of the secret.
+#[derive(Clone)]
+pub struct TokenCheck {
+    digest: [u8; 32],
+}
+
+impl TokenCheck {
+    pub fn new(token: &str) -> TokenCheck {
+        TokenCheck {
+            digest: Sha256::digest(token.as_bytes()).into(),
+        }
+    }
+
+    pub fn accepts(&self, req: &HttpRequest, query: &[(String, String)]) -> bool {
+        presented_tokens(req, query).any(|presented| {
+            let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
+            bool::from(digest.ct_eq(&self.digest))
+        })
+    }
+}
+
+fn presented_tokens<'a>(
+    req: &'a HttpRequest,
+    query: &'a [(String, String)],
+) -> impl Iterator<Item = &'a str> {
+    let from_query = query
+        .iter()
+        .filter(|(name, _)| name == "token")
+        .map(|(_, value)| value.as_str());
+    let from_header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    from_query.chain(from_header)
+}
+
+/// A 32-byte random token, URL-safe: 64 hex characters.
+pub fn generate_token() -> std::io::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+/// The query string without any `token` pair, so the secret is never archived.
+pub fn query_without_token(query: &str) -> String {
+    query
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or_default();
+            !name.is_empty() && name != "token"
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_is_dropped_from_archived_query_strings() {
+        assert_eq!(
+            query_without_token("token=abc&conversion_id=7&sub1=a%3Db"),
+            "conversion_id=7&sub1=a%3Db"
+        );
+        assert_eq!(query_without_token("a=1&token=x&token=y&b="), "a=1&b=");
+        assert_eq!(query_without_token("token=abc"), "");
+    }
+
+    #[test]
+    fn generated_tokens_are_long_hex_and_differ() {
+        let a = generate_token().expect("random");
+        let b = generate_token().expect("random");
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+    }
+}

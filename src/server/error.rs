@@ -1,0 +1,79 @@
+//! Every way a webhook request can fail, mapped to its HTTP status in one place.
+//! Bodies are JSON `{"error": code, "message": text}` so a sender (or the
+//! operator reading the refusal log) sees what was wrong.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::everflow::BodyError;
+
+/// Seconds a sender should wait before retrying when the writer queue is full.
+const RETRY_AFTER_SECONDS: &str = "1";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    #[error(
+        "missing or wrong token: add ?token=SECRET to the URL or send Authorization: Bearer SECRET"
+    )]
+    Unauthorized,
+    #[error("unknown webhook kind '{0}'; the kinds are listed at GET /kinds")]
+    UnknownKind(String),
+    #[error("body larger than the limit of {limit} bytes (set by --max-body)")]
+    TooLarge { limit: usize },
+    #[error("could not read the request body: {0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error("the archive is busy; retry after {RETRY_AFTER_SECONDS} s")]
+    Busy,
+    #[error("the archive is not accepting deliveries: {0}")]
+    Unavailable(String),
+}
+
+impl WebhookError {
+    /// Stable, machine-readable reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebhookError::Unauthorized => "unauthorized",
+            WebhookError::UnknownKind(_) => "unknown_kind",
+            WebhookError::TooLarge { .. } => "body_too_large",
+            WebhookError::Unreadable(_) => "unreadable_body",
+            WebhookError::Body(e) => e.code(),
+            WebhookError::Busy => "busy",
+            WebhookError::Unavailable(_) => "unavailable",
+        }
+    }
+}
+
+impl ResponseError for WebhookError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            WebhookError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebhookError::UnknownKind(_) => StatusCode::NOT_FOUND,
+            WebhookError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebhookError::Unreadable(_) => StatusCode::BAD_REQUEST,
+            WebhookError::Body(
+                BodyError::Empty | BodyError::NotUtf8 { .. } | BodyError::InvalidJson(_),
+            ) => StatusCode::BAD_REQUEST,
+            WebhookError::Body(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebhookError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            // 503, not 500: Everflow should retry, and a retry may well succeed.
+            WebhookError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, WebhookError::Busy | WebhookError::Unavailable(_)) {
+            response.insert_header((
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            ));
+        }
+        response.json(serde_json::json!({
+            "error": self.code(),
+            "message": self.to_string(),
+        }))
+    }
+}

@@ -1,0 +1,140 @@
+//! The HTTP side: binds the listener, wires the routes to the shared state, and
+//! owns the writer for as long as the server runs.
+
+mod auth;
+mod body;
+mod error;
+mod health;
+mod state;
+mod webhook;
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::{App, HttpServer, web};
+
+pub use auth::generate_token;
+pub use error::WebhookError;
+
+use self::auth::TokenCheck;
+use self::state::AppState;
+use crate::config::ServeConfig;
+use crate::error::{Error, Result};
+use crate::store::checkpointer::Checkpointer;
+use crate::store::{
+    ArchiveState, OpenMode, WriterLimits, WriterThread, open_archive, read_pool, settings,
+};
+
+/// Read connections for health checks; the CLI reads with its own connections.
+const READ_POOL_SIZE: u32 = 4;
+/// Seconds in-flight deliveries get to finish when the server is told to stop.
+const SHUTDOWN_GRACE_SECONDS: u64 = 10;
+
+/// What start-up found and decided, for the `serve` command to report.
+pub struct Startup {
+    pub archive: ArchiveState,
+    pub token: String,
+    pub token_generated: bool,
+    pub local_addr: SocketAddr,
+}
+
+/// A bound, started server. Await `run` to serve until stopped.
+pub struct RunningServer {
+    server: Server,
+    writer: WriterThread,
+    checkpointer: Checkpointer,
+}
+
+impl RunningServer {
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGINT/SIGTERM, or `handle().stop()`), then commits
+    /// whatever is queued and checkpoints the archive.
+    pub async fn run(self) -> Result<()> {
+        let served = self.server.await;
+        self.writer.stop();
+        self.checkpointer.stop();
+        served.map_err(|source| Error::Io {
+            context: "the HTTP server failed".to_owned(),
+            source,
+        })
+    }
+}
+
+/// Opens (or creates) the archive, starts the writer and binds the listener.
+/// Must be called inside an actix system (e.g. from `#[actix_web::main]`).
+pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
+    let (conn, archive) = open_archive(&config.db, OpenMode::CreateIfMissing)?;
+    // The checkpointer thread does this job, off the commit path.
+    conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
+    let (token, token_generated) = match &config.token {
+        Some(token) => (token.clone(), false),
+        None => {
+            let candidate = generate_token().map_err(|source| Error::Io {
+                context: "cannot generate a token from the system random source".to_owned(),
+                source,
+            })?;
+            settings::webhook_token(&conn, candidate)?
+        }
+    };
+
+    let listener = TcpListener::bind(config.listen).map_err(|source| Error::Bind {
+        addr: config.listen.to_string(),
+        source,
+    })?;
+    let local_addr = listener.local_addr().map_err(|source| Error::Io {
+        context: "cannot read the listening address".to_owned(),
+        source,
+    })?;
+
+    let checkpointer = Checkpointer::spawn(&config.db)?;
+    let reads = read_pool(&config.db, READ_POOL_SIZE)?;
+    let writer =
+        WriterThread::spawn(conn, WriterLimits::default()).map_err(|source| Error::Io {
+            context: "cannot start the writer thread".to_owned(),
+            source,
+        })?;
+    let state = web::Data::new(AppState {
+        writer: writer.handle(),
+        reads,
+        token: TokenCheck::new(&token),
+        max_body: config.max_body,
+    });
+
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/webhooks", web::post().to(webhook::receive_detected))
+            .route("/webhooks", web::get().to(webhook::receive_detected))
+            .route(
+                "/webhooks/{kind}",
+                web::post().to(webhook::receive_declared),
+            )
+            .route("/webhooks/{kind}", web::get().to(webhook::receive_declared))
+            .route("/kinds", web::get().to(webhook::list_kinds))
+    })
+    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+    .listen(listener)
+    .map_err(|source| Error::Bind {
+        addr: config.listen.to_string(),
+        source,
+    })?
+    .run();
+
+    Ok((
+        RunningServer {
+            server,
+            writer,
+            checkpointer,
+        },
+        Startup {
+            archive,
+            token,
+            token_generated,
+            local_addr,
+        },
+    ))
+}

@@ -1,0 +1,255 @@
+//! The webhook endpoints: authenticate, read, understand, hand to the writer,
+//! and answer 200 only once the delivery is durably committed.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+use super::auth::query_without_token;
+use super::body::read_limited;
+use super::error::WebhookError;
+use super::state::AppState;
+use crate::everflow::kind::WebhookKind;
+use crate::everflow::{
+    self, ExtractedDelivery, KindSource, detect_kind, extract, parse_document, query_pairs_document,
+};
+use crate::store::incoming::REFUSAL_PREFIX_BYTES;
+use crate::store::{IncomingDelivery, Refusal, Rejected, WriteFailed};
+
+/// `POST|GET /webhooks/{kind}`: the kind is declared by the URL.
+pub async fn receive_declared(
+    req: HttpRequest,
+    kind: web::Path<String>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, WebhookError> {
+    receive(req, Some(kind.into_inner()), payload, state).await
+}
+
+/// `POST|GET /webhooks`: the kind is detected from the body's shape.
+pub async fn receive_detected(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, WebhookError> {
+    receive(req, None, payload, state).await
+}
+
+/// `GET /kinds`: the kind names a URL may end in, for a human who got one wrong.
+pub async fn list_kinds() -> HttpResponse {
+    let kinds: Vec<&str> = WebhookKind::ALL.iter().map(|k| k.as_str()).collect();
+    HttpResponse::Ok().json(serde_json::json!({ "kinds": kinds }))
+}
+
+/// A request we refused after authenticating it, with what the log keeps.
+struct Refused {
+    error: WebhookError,
+    body_prefix: Vec<u8>,
+    body_length: usize,
+}
+
+impl Refused {
+    fn new(error: WebhookError, body: &[u8], body_length: usize) -> Refused {
+        Refused {
+            error,
+            body_prefix: body[..body.len().min(REFUSAL_PREFIX_BYTES)].to_vec(),
+            body_length,
+        }
+    }
+}
+
+impl From<WebhookError> for Refused {
+    fn from(error: WebhookError) -> Refused {
+        Refused::new(error, &[], 0)
+    }
+}
+
+async fn receive(
+    req: HttpRequest,
+    declared: Option<String>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, WebhookError> {
+    let received_at = unix_millis();
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    if !state.token.accepts(&req, &query) {
+        log::warn!("refused unauthenticated request to {}", req.path());
+        return Err(WebhookError::Unauthorized);
+    }
+    match archive(
+        &req,
+        declared.as_deref(),
+        query,
+        payload,
+        &state,
+        received_at,
+    )
+    .await
+    {
+        Ok(response) => Ok(response),
+        Err(refused) => {
+            let status = actix_web::ResponseError::status_code(&refused.error).as_u16();
+            log::warn!(
+                "refused ({status}) delivery to {}: {}",
+                req.path(),
+                refused.error
+            );
+            // Busy is not logged: the queue the log line would join is full.
+            if !matches!(refused.error, WebhookError::Busy) {
+                let logged = state.writer.log_refusal(Refusal {
+                    received_at,
+                    kind: declared,
+                    method: method_name(&req),
+                    http_status: status,
+                    reason: refused.error.code(),
+                    detail: refused.error.to_string(),
+                    body_length: refused.body_length,
+                    body_prefix: refused.body_prefix,
+                    sender: sender_of(&req),
+                });
+                if let Some(logged) = logged {
+                    let _ = logged.await;
+                }
+            }
+            Err(refused.error)
+        }
+    }
+}
+
+/// Everything after authentication: read, understand, store, answer.
+async fn archive(
+    req: &HttpRequest,
+    declared: Option<&str>,
+    query: Vec<(String, String)>,
+    payload: web::Payload,
+    state: &AppState,
+    received_at: i64,
+) -> Result<HttpResponse, Refused> {
+    let declared_kind = match declared {
+        Some(name) => Some(
+            WebhookKind::from_name(name)
+                .ok_or_else(|| WebhookError::UnknownKind(name.to_owned()))?,
+        ),
+        None => None,
+    };
+
+    let is_get = req.method() == actix_web::http::Method::GET;
+    let raw = if is_get {
+        bytes::Bytes::from(query_without_token(req.query_string()))
+    } else {
+        read_limited(payload, content_length(req), state.max_body)
+            .await
+            .map_err(|o| Refused::new(o.error, &o.prefix, o.length))?
+    };
+
+    let understood = if is_get {
+        let pairs: Vec<(String, String)> = query
+            .into_iter()
+            .filter(|(name, _)| name != "token")
+            .collect();
+        understand(&query_pairs_document(&pairs), declared_kind)
+    } else {
+        parse_document(&raw)
+            .map_err(WebhookError::from)
+            .and_then(|doc| understand(&doc, declared_kind))
+    };
+    let (extracted, kind_source) = understood.map_err(|e| Refused::new(e, &raw, raw.len()))?;
+
+    let resource_ids: Vec<String> = extracted
+        .resources
+        .iter()
+        .map(|r| r.resource_id.clone())
+        .collect();
+    let kind = extracted.kind;
+    let delivery = IncomingDelivery {
+        received_at,
+        kind,
+        kind_source,
+        method: method_name(req),
+        sender: sender_of(req),
+        forwarded_for: req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        body_sha256: Sha256::digest(&raw).into(),
+        raw,
+        resources: extracted.resources,
+    };
+    let reply = state
+        .writer
+        .submit(delivery)
+        .map_err(|rejected| match rejected {
+            Rejected::Busy => WebhookError::Busy,
+            Rejected::Stopped => WebhookError::Unavailable("the writer has stopped".to_owned()),
+        })?;
+    let stored = match reply.await {
+        Ok(Ok(stored)) => stored,
+        Ok(Err(WriteFailed::Storage(e))) => {
+            log::error!("delivery to {} not stored: {e}", req.path());
+            return Err(WebhookError::Unavailable(e).into());
+        }
+        Ok(Err(WriteFailed::Stopped)) | Err(_) => {
+            return Err(WebhookError::Unavailable(
+                "the writer stopped before committing".to_owned(),
+            )
+            .into());
+        }
+    };
+    log::debug!(
+        "stored {kind} {} as {}",
+        resource_ids.join(","),
+        stored.outcome.as_str()
+    );
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "status": "archived",
+        "kind": kind.as_str(),
+        "kind_source": kind_source.as_str(),
+        "outcome": stored.outcome.as_str(),
+        "delivery_id": stored.delivery_id,
+        "resource_ids": resource_ids,
+    })))
+}
+
+fn understand(
+    doc: &serde_json::Value,
+    declared: Option<WebhookKind>,
+) -> Result<(ExtractedDelivery, KindSource), WebhookError> {
+    let (kind, source) = match declared {
+        Some(kind) => (kind, KindSource::Declared),
+        None => (
+            detect_kind(doc).ok_or(everflow::BodyError::Undetectable)?,
+            KindSource::Detected,
+        ),
+    };
+    Ok((extract(kind, doc)?, source))
+}
+
+fn content_length(req: &HttpRequest) -> Option<usize> {
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+fn method_name(req: &HttpRequest) -> &'static str {
+    if req.method() == actix_web::http::Method::GET {
+        "GET"
+    } else {
+        "POST"
+    }
+}
+
+fn sender_of(req: &HttpRequest) -> Option<String> {
+    req.peer_addr().map(|addr| addr.ip().to_string())
+}
+
+fn unix_millis() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}

@@ -1,0 +1,222 @@
+//! Storing one delivery inside the writer's open transaction: its body, its
+//! delivery row, and per resource either a redelivery count or a new version.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::incoming::{DeliveryOutcome, IncomingDelivery, StoredDelivery};
+use super::typed_rows::{insert_typed_row, retire_typed_row};
+use crate::everflow::records::ResourceRecord;
+
+/// What storing one resource means, decided by looking at the archive.
+enum Plan {
+    /// This exact content is archived already: count the redelivery.
+    Redelivery { version_id: i64 },
+    /// New content. `supersedes` is the current version it replaces as current;
+    /// `is_current` is false when it is older than the current one (it arrived late).
+    NewVersion {
+        outcome: DeliveryOutcome,
+        supersedes: Option<i64>,
+        is_current: bool,
+    },
+}
+
+impl Plan {
+    fn outcome(&self) -> DeliveryOutcome {
+        match self {
+            Plan::Redelivery { .. } => DeliveryOutcome::Duplicate,
+            Plan::NewVersion { outcome, .. } => *outcome,
+        }
+    }
+}
+
+/// Stores `delivery`. The caller owns the transaction and a savepoint around
+/// this call, so a failure leaves nothing half-written.
+pub fn apply_delivery(
+    conn: &Connection,
+    delivery: &IncomingDelivery,
+) -> rusqlite::Result<StoredDelivery> {
+    let body_id = body_id_for(conn, delivery)?;
+    let resource_ids = delivery
+        .resources
+        .iter()
+        .map(|r| r.resource_id.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+
+    // One resource (every kind but traffic_optimized): plan first, so the
+    // delivery row is written once, with its final outcome.
+    if let [resource] = delivery.resources.as_slice() {
+        let plan = plan(conn, delivery, resource)?;
+        let outcome = plan.outcome();
+        let delivery_id = insert_delivery(conn, delivery, body_id, &resource_ids, outcome)?;
+        carry_out(conn, delivery, resource, plan, body_id, delivery_id)?;
+        return Ok(StoredDelivery {
+            delivery_id,
+            outcome,
+        });
+    }
+
+    // Several resources may repeat one another, so each is planned only after
+    // the previous one is stored, and the delivery's outcome is settled last.
+    let delivery_id = insert_delivery(
+        conn,
+        delivery,
+        body_id,
+        &resource_ids,
+        DeliveryOutcome::Duplicate,
+    )?;
+    let mut outcome = DeliveryOutcome::Duplicate;
+    for resource in &delivery.resources {
+        let plan = plan(conn, delivery, resource)?;
+        outcome = outcome.combine(plan.outcome());
+        carry_out(conn, delivery, resource, plan, body_id, delivery_id)?;
+    }
+    if outcome != DeliveryOutcome::Duplicate {
+        conn.prepare_cached("UPDATE deliveries SET outcome = ?1 WHERE delivery_id = ?2")?
+            .execute(params![outcome.as_str(), delivery_id])?;
+    }
+    Ok(StoredDelivery {
+        delivery_id,
+        outcome,
+    })
+}
+
+/// The body's row, shared by every delivery of the same bytes.
+fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
+    let existing = conn
+        .prepare_cached("SELECT body_id FROM bodies WHERE sha256 = ?1")?
+        .query_row([&delivery.body_sha256[..]], |row| row.get(0))
+        .optional()?;
+    if let Some(body_id) = existing {
+        return Ok(body_id);
+    }
+    conn.prepare_cached("INSERT INTO bodies (sha256, raw) VALUES (?1, ?2)")?
+        .execute(params![&delivery.body_sha256[..], &delivery.raw[..]])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn insert_delivery(
+    conn: &Connection,
+    delivery: &IncomingDelivery,
+    body_id: i64,
+    resource_ids: &str,
+    outcome: DeliveryOutcome,
+) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO deliveries (received_at, kind, kind_source, method, outcome, body_id,
+                                 resource_ids, sender, forwarded_for)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        delivery.received_at,
+        delivery.kind.as_str(),
+        delivery.kind_source.as_str(),
+        delivery.method,
+        outcome.as_str(),
+        body_id,
+        resource_ids,
+        delivery.sender,
+        delivery.forwarded_for,
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn plan(
+    conn: &Connection,
+    delivery: &IncomingDelivery,
+    resource: &ResourceRecord,
+) -> rusqlite::Result<Plan> {
+    let kind = delivery.kind.as_str();
+    let same_content: Option<i64> = conn
+        .prepare_cached(
+            "SELECT version_id FROM versions
+             WHERE kind = ?1 AND resource_id = ?2 AND content_sha256 = ?3",
+        )?
+        .query_row(
+            params![kind, resource.resource_id, &resource.content_sha256[..]],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(version_id) = same_content {
+        return Ok(Plan::Redelivery { version_id });
+    }
+
+    let current: Option<(i64, Option<i64>)> = conn
+        .prepare_cached(
+            "SELECT version_id, fact_time FROM versions
+             WHERE kind = ?1 AND resource_id = ?2 AND is_current = 1",
+        )?
+        .query_row(params![kind, resource.resource_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    Ok(match current {
+        None => Plan::NewVersion {
+            outcome: DeliveryOutcome::New,
+            supersedes: None,
+            is_current: true,
+        },
+        // The latest fact wins, not the latest arrival; on a tie (an edit that
+        // did not move time_saved) arrival order is all there is to go by.
+        // Option's order puts a missing time before any time.
+        Some((current_id, current_fact_time)) => {
+            let newer = resource.fact_time >= current_fact_time;
+            Plan::NewVersion {
+                outcome: DeliveryOutcome::Version,
+                supersedes: newer.then_some(current_id),
+                is_current: newer,
+            }
+        }
+    })
+}
+
+fn carry_out(
+    conn: &Connection,
+    delivery: &IncomingDelivery,
+    resource: &ResourceRecord,
+    plan: Plan,
+    body_id: i64,
+    delivery_id: i64,
+) -> rusqlite::Result<()> {
+    match plan {
+        Plan::Redelivery { version_id } => {
+            conn.prepare_cached(
+                "UPDATE versions
+                 SET redeliveries = redeliveries + 1,
+                     last_received_at = max(last_received_at, ?1)
+                 WHERE version_id = ?2",
+            )?
+            .execute(params![delivery.received_at, version_id])?;
+        }
+        Plan::NewVersion {
+            supersedes,
+            is_current,
+            ..
+        } => {
+            if let Some(old) = supersedes {
+                conn.prepare_cached("UPDATE versions SET is_current = 0 WHERE version_id = ?1")?
+                    .execute([old])?;
+                retire_typed_row(conn, delivery.kind, old)?;
+            }
+            conn.prepare_cached(
+                "INSERT INTO versions (kind, resource_id, content_sha256, body_id,
+                                       first_delivery_id, fact_time, first_received_at,
+                                       last_received_at, is_current)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+            )?
+            .execute(params![
+                delivery.kind.as_str(),
+                resource.resource_id,
+                &resource.content_sha256[..],
+                body_id,
+                delivery_id,
+                resource.fact_time,
+                delivery.received_at,
+                is_current,
+            ])?;
+            let version_id = conn.last_insert_rowid();
+            insert_typed_row(conn, delivery, resource, version_id, is_current)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! What the server hands the writer: a delivery already parsed and extracted,
+//! or a refused request worth remembering.
+
+use crate::everflow::KindSource;
+use crate::everflow::kind::WebhookKind;
+use crate::everflow::records::ResourceRecord;
+
+/// An accepted delivery, ready to store. All parsing and hashing happened on the
+/// HTTP worker, so the writer thread only runs SQL.
+#[derive(Debug)]
+pub struct IncomingDelivery {
+    /// Unix milliseconds.
+    pub received_at: i64,
+    pub kind: WebhookKind,
+    pub kind_source: KindSource,
+    pub method: &'static str,
+    pub sender: Option<String>,
+    pub forwarded_for: Option<String>,
+    /// The body exactly as received (for GET, the query string without the token).
+    pub raw: bytes::Bytes,
+    pub body_sha256: [u8; 32],
+    pub resources: Vec<ResourceRecord>,
+}
+
+/// What storing a delivery amounted to, in the words `query deliveries` uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    /// At least one resource never seen before.
+    New,
+    /// No new resource, but new content for a known one.
+    Version,
+    /// Everything in it was archived already: a redelivery.
+    Duplicate,
+}
+
+impl DeliveryOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryOutcome::New => "new",
+            DeliveryOutcome::Version => "version",
+            DeliveryOutcome::Duplicate => "duplicate",
+        }
+    }
+
+    /// The outcome of a delivery that holds resources with outcomes `self` and `other`.
+    pub fn combine(self, other: DeliveryOutcome) -> DeliveryOutcome {
+        use DeliveryOutcome::{Duplicate, New, Version};
+        match (self, other) {
+            (New, _) | (_, New) => New,
+            (Version, _) | (_, Version) => Version,
+            (Duplicate, Duplicate) => Duplicate,
+        }
+    }
+}
+
+/// The writer's answer once the delivery is durably committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDelivery {
+    pub delivery_id: i64,
+    pub outcome: DeliveryOutcome,
+}
+
+/// An authenticated request we refused, kept in the capped `refusals` log.
+#[derive(Debug)]
+pub struct Refusal {
+    pub received_at: i64,
+    pub kind: Option<String>,
+    pub method: &'static str,
+    pub http_status: u16,
+    pub reason: &'static str,
+    pub detail: String,
+    pub body_length: usize,
+    /// At most the first KiB of the body.
+    pub body_prefix: Vec<u8>,
+    pub sender: Option<String>,
+}
+
+/// How much of a refused body the log keeps.
+pub const REFUSAL_PREFIX_BYTES: usize = 1024;

@@ -1,0 +1,16 @@
+//! SQLite: opening the archive, the single writer, and the read pool. This is
+//! the only place that knows SQL.
+
+mod apply;
+pub mod checkpointer;
+pub mod incoming;
+pub mod open;
+pub mod pool;
+pub mod settings;
+mod typed_rows;
+pub mod writer;
+
+pub use incoming::{DeliveryOutcome, IncomingDelivery, Refusal, StoredDelivery};
+pub use open::{ArchiveState, OpenMode, open_archive};
+pub use pool::{ReadPool, read_pool};
+pub use writer::{Rejected, WriteFailed, WriterHandle, WriterLimits, WriterThread};

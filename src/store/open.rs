@@ -1,0 +1,125 @@
+//! Opening an archive: recognising it, creating it from `schema.sql`, and the
+//! pragmas every connection gets.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// The schema, embedded so the binary is all a user installs.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+/// `PRAGMA application_id` of an evarchive archive (ASCII "evar"); must match schema.sql.
+pub const APPLICATION_ID: i64 = 0x6576_6172;
+/// The schema version this build writes and reads; must match schema.sql.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How long a connection waits for a lock before giving up. Only the single
+/// writer writes, so waits are short; this covers checkpoints and CLI readers.
+const BUSY_TIMEOUT_MS: u32 = 5_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// `serve`: create the archive (and its schema) when the file does not exist.
+    CreateIfMissing,
+    /// Everything else: a missing archive is an error, never an empty new file.
+    MustExist,
+}
+
+/// Whether `open_archive` found an archive or made a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveState {
+    Existing,
+    Created,
+}
+
+/// Opens (or creates) the archive at `path` for writing, checking that it is an
+/// evarchive archive of a version we understand before touching anything.
+pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveState)> {
+    let exists = path.exists();
+    if !exists && mode == OpenMode::MustExist {
+        return Err(Error::ArchiveMissing {
+            path: path.to_owned(),
+        });
+    }
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if mode == OpenMode::CreateIfMissing {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    let state = match identify(&conn, path)? {
+        Identity::Empty => {
+            create_schema(&mut conn)?;
+            ArchiveState::Created
+        }
+        Identity::Archive => ArchiveState::Existing,
+    };
+    apply_connection_pragmas(&conn)?;
+    Ok((conn, state))
+}
+
+/// Pragmas every connection needs, writer and readers alike. Durability is
+/// `synchronous=FULL`: a 200 we send must survive a power cut, or Everflow,
+/// which then never retries, has lost the delivery for good.
+pub fn apply_connection_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )
+}
+
+enum Identity {
+    Empty,
+    Archive,
+}
+
+/// Reads the file's markers without writing: a file that is not ours must be
+/// left exactly as it was.
+fn identify(conn: &Connection, path: &Path) -> Result<Identity> {
+    let not_an_archive = |why: String| Error::NotAnArchive {
+        path: path.to_owned(),
+        why,
+    };
+    let application_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |row| row.get(0))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                not_an_archive("not an SQLite database".to_owned())
+            }
+            _ => Error::Sqlite(e),
+        })?;
+    let user_version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let table_count: i64 =
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))?;
+
+    if application_id == 0 && user_version == 0 && table_count == 0 {
+        return Ok(Identity::Empty);
+    }
+    if application_id != APPLICATION_ID {
+        return Err(not_an_archive(format!(
+            "an SQLite database of another application (application_id {application_id})"
+        )));
+    }
+    if user_version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_owned(),
+            found: user_version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // user_version < SCHEMA_VERSION would be migrated here; version 1 is the first.
+    Ok(Identity::Archive)
+}
+
+fn create_schema(conn: &mut Connection) -> Result<()> {
+    // WAL must be set outside a transaction; the schema itself is all-or-nothing.
+    conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+    let tx = conn.transaction()?;
+    tx.execute_batch(SCHEMA_SQL)?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! The real binary: `serve` on its defaults generates a token on first start,
+//! prints ready-to-paste URLs, keeps the token across restarts, and refuses a
+//! file that is not an archive without touching it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+struct Serving {
+    child: Child,
+    addr: String,
+    urls: Vec<String>,
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `evarchive serve` on port 0 and reads its start-up lines from stderr.
+fn serve(db: &std::path::Path) -> Serving {
+    let mut child = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .args([
+            "--db",
+            db.to_str().expect("path"),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env_remove("EVARCHIVE_TOKEN")
+        .env_remove("EVARCHIVE_LISTEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut addr = None;
+    let mut urls = Vec::new();
+    while urls.len() < 13 {
+        let line = lines.next().expect("serve prints its URLs").expect("line");
+        if let Some(rest) = line.strip_prefix("evarchive: listening on http://") {
+            addr = Some(rest.to_owned());
+        }
+        if let Some(url) = line.trim().strip_prefix("http://") {
+            urls.push(format!("http://{url}"));
+        }
+    }
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Serving {
+        child,
+        addr: addr.expect("listening line"),
+        urls,
+    }
+}
+
+fn token_of(url: &str) -> &str {
+    url.split("?token=").nth(1).expect("token in URL")
+}
+
+#[test]
+fn first_start_generates_a_token_and_prints_a_url_per_kind() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("fresh.db");
+    let first = serve(&db);
+    assert_eq!(first.urls.len(), 13);
+    assert!(
+        first.urls[0].contains("/webhooks/offer_created?token="),
+        "{}",
+        first.urls[0]
+    );
+    let token = token_of(&first.urls[0]).to_owned();
+    assert_eq!(token.len(), 64);
+    assert!(first.urls.iter().all(|url| token_of(url) == token));
+
+    let conversion_url = first
+        .urls
+        .iter()
+        .find(|url| url.contains("/conversion_registered?"))
+        .expect("conversion URL")
+        .clone();
+    assert!(conversion_url.starts_with(&format!("http://{}/", first.addr)));
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/samples/conversion_registered.json"
+    ))
+    .expect("sample");
+    let response = ureq::post(&conversion_url).send_bytes(&body).expect("200");
+    assert_eq!(response.status(), 200);
+    drop(first);
+
+    // The token was kept in the archive: a restart prints the same one.
+    let second = serve(&db);
+    assert_eq!(token_of(&second.urls[0]), token);
+}
+
+#[test]
+fn a_file_that_is_not_an_archive_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, b"these are my notes, not a database\n".repeat(200)).expect("write");
+    let before = std::fs::read(&path).expect("read");
+    let output = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .args([
+            "--db",
+            path.to_str().expect("path"),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is not an evarchive archive"), "{stderr}");
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+    assert!(!dir.path().join("notes.db-wal").exists());
+}
+
+#[test]
+fn another_applications_sqlite_file_is_refused() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("other.db");
+    rusqlite::Connection::open(&path)
+        .expect("create")
+        .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .expect("fill");
+    let output = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .args([
+            "--db",
+            path.to_str().expect("path"),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("another application"));
+}
+
+#[test]
+fn bad_serve_flags_exit_2_with_the_accepted_form() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["serve", "--listen", "banana"], "ADDRESS:PORT"),
+        (&["serve", "--token", "short"], "at least 16 characters"),
+        (&["serve", "--max-body", "0"], "--max-body"),
+    ];
+    for (args, expected) in cases {
+        let output = Command::cargo_bin("evarchive")
+            .expect("binary")
+            .args(["--db", "/nonexistent/dir/x.db"])
+            .args(args)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_archive_from_a_newer_release_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("future.db");
+    drop(serve(&db));
+    rusqlite::Connection::open(&db)
+        .expect("open")
+        .execute_batch("PRAGMA user_version = 99;")
+        .expect("bump version");
+    let before = std::fs::read(&db).expect("read");
+    let output = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .args([
+            "--db",
+            db.to_str().expect("path"),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("schema version 99, newer than"), "{stderr}");
+    assert_eq!(std::fs::read(&db).expect("read"), before);
+}
+
+#[test]
+fn sigterm_stops_serve_cleanly_with_everything_committed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let mut serving = serve(&db);
+    let body = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/samples/offer_created.json"
+    ))
+    .expect("sample");
+    let url = serving
+        .urls
+        .iter()
+        .find(|url| url.contains("/offer_created?"))
+        .expect("offer URL")
+        .clone();
+    assert_eq!(
+        ureq::post(&url).send_bytes(&body).expect("200").status(),
+        200
+    );
+
+    let pid = serving.child.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = serving.child.wait().expect("exits");
+    assert_eq!(status.code(), Some(0));
+    // The final checkpoint moved everything into the database file itself.
+    let wal = dir.path().join("archive.db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).expect("wal").len() == 0);
+    let offers: i64 = rusqlite::Connection::open(&db)
+        .expect("open")
+        .query_row("SELECT count(*) FROM offers", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(offers, 1);
+}
