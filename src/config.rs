@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
+use crate::store::WriterLimits;
 
 /// Tokens travel in URLs pasted into Everflow, so they must survive that
 /// unescaped, and be long enough not to be guessed.
@@ -19,6 +20,8 @@ pub struct ServeConfig {
     pub max_body: usize,
     /// Where Everflow reaches us, for printing URLs; None means the bound address.
     pub public_url: Option<String>,
+    /// Not a flag: the defaults suit any machine; tests shrink the queue.
+    pub writer_limits: WriterLimits,
 }
 
 impl ServeConfig {
@@ -53,6 +56,7 @@ impl ServeConfig {
             token: args.token,
             max_body: args.max_body,
             public_url,
+            writer_limits: WriterLimits::default(),
         })
     }
 }

@@ -182,7 +182,7 @@ fn each_bad_input_gets_its_status_a_json_reason_and_stores_nothing() {
 
 #[test]
 fn a_body_over_the_limit_gets_413_and_the_start_is_logged() {
-    let server = TestServer::start_with_max_body(8192);
+    let server = TestServer::start_with(|config| config.max_body = 8192);
     let big = edited_sample("offer_created", |d| {
         d["html_description"] = json!("x".repeat(10_000))
     });
@@ -194,6 +194,11 @@ fn a_body_over_the_limit_gets_413_and_the_start_is_logged() {
         server.count("SELECT body_length FROM refusals WHERE reason = 'body_too_large'"),
         big.len() as i64
     );
+    let prefix: Vec<u8> = server
+        .archive()
+        .query_row("SELECT body_prefix FROM refusals", [], |row| row.get(0))
+        .expect("prefix");
+    assert_eq!(prefix, big[..1024], "the log keeps the body's first KiB");
     assert_eq!(
         server
             .post_kind("offer_created", &sample("offer_created"))

@@ -10,13 +10,13 @@ fn everything_survives_a_restart_on_the_same_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("archive.db");
 
-    let first = TestServer::start_on(&db, 1 << 20);
+    let first = TestServer::start_on(&db, |_| {});
     for kind in ALL_KINDS {
         assert_eq!(first.post_kind(kind, &sample(kind)).status, 200, "{kind}");
     }
     first.stop();
 
-    let second = TestServer::start_on(&db, 1 << 20);
+    let second = TestServer::start_on(&db, |_| {});
     assert_eq!(second.count("SELECT count(*) FROM deliveries"), 13);
     assert_eq!(second.count("SELECT count(*) FROM versions"), 15);
     let reply = second.post_kind("conversion_registered", &sample("conversion_registered"));

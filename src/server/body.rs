@@ -1,48 +1,54 @@
-//! Reading what a delivery carries: a POST body under the size limit, or a GET
-//! query string (minus the token).
+//! Reading a POST body under the size limit and the shared body budget.
 
 use actix_web::web::{self, BytesMut};
 use bytes::Bytes;
 use futures_util::StreamExt;
 
+use super::budget::{BodyBudget, Reservation};
 use super::error::WebhookError;
 use crate::store::incoming::REFUSAL_PREFIX_BYTES;
 
 /// A body we refused to finish reading, with what the refusal log keeps of it.
-pub struct Oversized {
+pub struct Unread {
     pub error: WebhookError,
     pub prefix: Vec<u8>,
     pub length: usize,
 }
 
-/// Reads the whole body, stopping as soon as it exceeds `limit`, so a hostile
-/// sender cannot make us buffer more than the limit.
+/// Reads the whole body, stopping as soon as it exceeds `limit` (a body
+/// announced as too large is refused after its first KiB, for the log).
+/// The bytes stay counted in `budget` until `reservation` is dropped.
 pub async fn read_limited(
     mut payload: web::Payload,
     declared_length: Option<usize>,
     limit: usize,
-) -> Result<Bytes, Oversized> {
-    let too_large = |prefix: &[u8], length| Oversized {
-        error: WebhookError::TooLarge { limit },
-        prefix: prefix[..prefix.len().min(REFUSAL_PREFIX_BYTES)].to_vec(),
+    budget: &BodyBudget,
+    reservation: &mut Reservation,
+) -> Result<Bytes, Unread> {
+    let announced_too_large = declared_length.is_some_and(|length| length > limit);
+    let mut body = BytesMut::with_capacity(declared_length.unwrap_or(0).min(limit));
+    let unread = |error, body: &BytesMut, length| Unread {
+        error,
+        prefix: body[..body.len().min(REFUSAL_PREFIX_BYTES)].to_vec(),
         length,
     };
-    if let Some(length) = declared_length.filter(|&length| length > limit) {
-        return Err(too_large(&[], length));
-    }
-    let mut body = BytesMut::with_capacity(declared_length.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Oversized {
-            error: WebhookError::Unreadable(e.to_string()),
-            prefix: body[..body.len().min(REFUSAL_PREFIX_BYTES)].to_vec(),
-            length: body.len(),
-        })?;
-        if body.len() + chunk.len() > limit {
-            let length = body.len() + chunk.len();
+        let chunk = chunk
+            .map_err(|e| unread(WebhookError::Unreadable(e.to_string()), &body, body.len()))?;
+        let length = body.len() + chunk.len();
+        if announced_too_large || length > limit {
             body.extend_from_slice(&chunk[..chunk.len().min(REFUSAL_PREFIX_BYTES)]);
-            return Err(too_large(&body, length));
+            let length = declared_length.unwrap_or(length).max(length);
+            return Err(unread(WebhookError::TooLarge { limit }, &body, length));
+        }
+        if !budget.grow(reservation, chunk.len()) {
+            return Err(unread(WebhookError::Busy, &body, length));
         }
         body.extend_from_slice(&chunk);
+    }
+    if announced_too_large {
+        let length = declared_length.unwrap_or_default();
+        return Err(unread(WebhookError::TooLarge { limit }, &body, length));
     }
     Ok(body.freeze())
 }

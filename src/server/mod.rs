@@ -3,6 +3,7 @@
 
 mod auth;
 mod body;
+mod budget;
 mod error;
 mod health;
 mod state;
@@ -17,16 +18,17 @@ pub use auth::generate_token;
 pub use error::WebhookError;
 
 use self::auth::TokenCheck;
+use self::budget::BodyBudget;
 use self::state::AppState;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::store::checkpointer::Checkpointer;
-use crate::store::{
-    ArchiveState, OpenMode, WriterLimits, WriterThread, open_archive, read_pool, settings,
-};
+use crate::store::{ArchiveState, OpenMode, WriterThread, open_archive, read_pool, settings};
 
 /// Read connections for health checks; the CLI reads with its own connections.
 const READ_POOL_SIZE: u32 = 4;
+/// Body bytes all requests may hold at once (at least two maximal bodies).
+const BODY_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
 const SHUTDOWN_GRACE_SECONDS: u64 = 10;
 
@@ -91,16 +93,16 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
 
     let checkpointer = Checkpointer::spawn(&config.db)?;
     let reads = read_pool(&config.db, READ_POOL_SIZE)?;
-    let writer =
-        WriterThread::spawn(conn, WriterLimits::default()).map_err(|source| Error::Io {
-            context: "cannot start the writer thread".to_owned(),
-            source,
-        })?;
+    let writer = WriterThread::spawn(conn, config.writer_limits).map_err(|source| Error::Io {
+        context: "cannot start the writer thread".to_owned(),
+        source,
+    })?;
     let state = web::Data::new(AppState {
         writer: writer.handle(),
         reads,
         token: TokenCheck::new(&token),
         max_body: config.max_body,
+        body_budget: BodyBudget::new(BODY_BUDGET_BYTES.max(2 * config.max_body)),
     });
 
     let server = HttpServer::new(move || {

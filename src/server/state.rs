@@ -1,6 +1,7 @@
 //! What every HTTP worker shares.
 
 use super::auth::TokenCheck;
+use super::budget::BodyBudget;
 use crate::store::{ReadPool, WriterHandle};
 
 pub struct AppState {
@@ -8,4 +9,5 @@ pub struct AppState {
     pub reads: ReadPool,
     pub token: TokenCheck,
     pub max_body: usize,
+    pub body_budget: BodyBudget,
 }

@@ -137,12 +137,20 @@ async fn archive(
     };
 
     let is_get = req.method() == actix_web::http::Method::GET;
+    // Held until the answer is sent: the body stays in memory until committed.
+    let mut reservation = state.body_budget.reserve();
     let raw = if is_get {
         bytes::Bytes::from(query_without_token(req.query_string()))
     } else {
-        read_limited(payload, content_length(req), state.max_body)
-            .await
-            .map_err(|o| Refused::new(o.error, &o.prefix, o.length))?
+        read_limited(
+            payload,
+            content_length(req),
+            state.max_body,
+            &state.body_budget,
+            &mut reservation,
+        )
+        .await
+        .map_err(|unread| Refused::new(unread.error, &unread.prefix, unread.length))?
     };
 
     let understood = if is_get {

@@ -2,8 +2,6 @@
 //! deliveries are waiting as one transaction (group commit). One fsync then
 //! covers a whole batch, which is what makes durable answers fast.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
@@ -18,8 +16,6 @@ use super::incoming::{IncomingDelivery, Refusal, StoredDelivery};
 pub struct WriterLimits {
     /// Deliveries waiting at most; past it, senders are told to come back later.
     pub queue_capacity: usize,
-    /// Body bytes waiting at most, so a burst of large bodies cannot balloon memory.
-    pub queued_bytes: usize,
     /// Deliveries committed together at most.
     pub max_batch: usize,
 }
@@ -28,7 +24,6 @@ impl Default for WriterLimits {
     fn default() -> Self {
         WriterLimits {
             queue_capacity: 4096,
-            queued_bytes: 64 * 1024 * 1024,
             max_batch: 512,
         }
     }
@@ -71,23 +66,13 @@ enum Job {
 #[derive(Clone)]
 pub struct WriterHandle {
     jobs: SyncSender<Job>,
-    queued_bytes: Arc<AtomicUsize>,
-    max_queued_bytes: usize,
 }
 
 impl WriterHandle {
     /// Queues a delivery; the receiver resolves once it is durably committed.
     pub fn submit(&self, delivery: IncomingDelivery) -> Result<DeliveryReply, Rejected> {
-        let size = delivery.raw.len();
-        let before = self.queued_bytes.fetch_add(size, Ordering::AcqRel);
-        if before > 0 && before + size > self.max_queued_bytes {
-            self.queued_bytes.fetch_sub(size, Ordering::AcqRel);
-            return Err(Rejected::Busy);
-        }
         let (reply, receiver) = oneshot::channel();
-        self.send(Job::Delivery(delivery, reply)).inspect_err(|_| {
-            self.queued_bytes.fetch_sub(size, Ordering::AcqRel);
-        })?;
+        self.send(Job::Delivery(delivery, reply))?;
         Ok(receiver)
     }
 
@@ -128,15 +113,10 @@ pub struct WriterThread {
 impl WriterThread {
     pub fn spawn(conn: Connection, limits: WriterLimits) -> std::io::Result<WriterThread> {
         let (jobs, receiver) = sync_channel(limits.queue_capacity);
-        let queued_bytes = Arc::new(AtomicUsize::new(0));
-        let handle = WriterHandle {
-            jobs,
-            queued_bytes: Arc::clone(&queued_bytes),
-            max_queued_bytes: limits.queued_bytes,
-        };
+        let handle = WriterHandle { jobs };
         let thread = std::thread::Builder::new()
             .name("archive-writer".to_owned())
-            .spawn(move || run(conn, receiver, queued_bytes, limits.max_batch))?;
+            .spawn(move || run(conn, receiver, limits.max_batch))?;
         Ok(WriterThread { handle, thread })
     }
 
@@ -156,7 +136,7 @@ impl WriterThread {
     }
 }
 
-fn run(conn: Connection, jobs: Receiver<Job>, queued_bytes: Arc<AtomicUsize>, max_batch: usize) {
+fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize) {
     let mut batch = Vec::with_capacity(max_batch);
     let mut shutting_down = false;
     while !shutting_down {
@@ -175,15 +155,7 @@ fn run(conn: Connection, jobs: Receiver<Job>, queued_bytes: Arc<AtomicUsize>, ma
             // Whatever slipped in behind the shutdown still deserves its commit.
             batch.extend(jobs.try_iter());
         }
-        let bytes: usize = batch
-            .iter()
-            .map(|job| match job {
-                Job::Delivery(d, _) => d.raw.len(),
-                _ => 0,
-            })
-            .sum();
         commit_batch(&conn, std::mem::take(&mut batch));
-        queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
         log::warn!("final checkpoint failed: {e}");

@@ -24,30 +24,29 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> TestServer {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = dir.path().join("archive.db");
-        let mut server = TestServer::start_on(&db, 10 * 1024 * 1024);
-        server._dir = Some(dir);
-        server
+        TestServer::start_with(|_| {})
     }
 
-    pub fn start_with_max_body(max_body: usize) -> TestServer {
+    /// Starts on a fresh archive with `configure` applied to the defaults.
+    pub fn start_with(configure: impl FnOnce(&mut ServeConfig)) -> TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("archive.db");
-        let mut server = TestServer::start_on(&db, max_body);
+        let mut server = TestServer::start_on(&db, configure);
         server._dir = Some(dir);
         server
     }
 
     /// Starts a server on an archive that the caller keeps (for restarts).
-    pub fn start_on(db: &Path, max_body: usize) -> TestServer {
-        let config = ServeConfig {
+    pub fn start_on(db: &Path, configure: impl FnOnce(&mut ServeConfig)) -> TestServer {
+        let mut config = ServeConfig {
             db: db.to_owned(),
             listen: "127.0.0.1:0".parse().expect("address"),
             token: Some(TOKEN.to_owned()),
-            max_body,
+            max_body: 10 * 1024 * 1024,
             public_url: None,
+            writer_limits: Default::default(),
         };
+        configure(&mut config);
         let (started, ready) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
