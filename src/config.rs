@@ -22,6 +22,16 @@ pub struct ServeConfig {
     pub public_url: Option<String>,
     /// Not a flag: the defaults suit any machine; tests shrink the queue.
     pub writer_limits: WriterLimits,
+    /// Serve HTTPS with these files; None means plain HTTP (e.g. behind a proxy).
+    pub tls: Option<TlsFiles>,
+}
+
+/// The PEM files HTTPS is served with. Only their presence as a pair is checked
+/// here; their content is read when the server starts.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl ServeConfig {
@@ -47,6 +57,7 @@ impl ServeConfig {
                 why: "must be at least 1 byte (the default is 10485760, 10 MiB)".to_owned(),
             });
         }
+        let tls = tls_files(args.tls_cert, args.tls_key)?;
         let public_url = args
             .public_url
             .map(|url| url.trim_end_matches('/').to_owned());
@@ -57,8 +68,24 @@ impl ServeConfig {
             max_body: args.max_body,
             public_url,
             writer_limits: WriterLimits::default(),
+            tls,
         })
     }
+}
+
+fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> Result<Option<TlsFiles>> {
+    let (given, missing) = match (cert, key) {
+        (Some(cert), Some(key)) => return Ok(Some(TlsFiles { cert, key })),
+        (None, None) => return Ok(None),
+        (Some(_), None) => ("--tls-cert", "--tls-key"),
+        (None, Some(_)) => ("--tls-key", "--tls-cert"),
+    };
+    Err(Error::InvalidArgument {
+        flag: "--tls-cert/--tls-key",
+        why: format!(
+            "{given} was given without {missing}. HTTPS needs both the certificate chain (--tls-cert, e.g. fullchain.pem) and its private key (--tls-key, e.g. privkey.pem); give neither to serve plain HTTP"
+        ),
+    })
 }
 
 fn validate_token(token: &str) -> Result<()> {

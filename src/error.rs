@@ -24,6 +24,9 @@ pub enum Error {
         supported: i64,
     },
 
+    #[error("no {what} with id {id} in the archive; list them with `evarchive query {what}`")]
+    NotFound { what: &'static str, id: String },
+
     #[error("invalid {flag}: {why}")]
     InvalidArgument { flag: &'static str, why: String },
 
@@ -34,6 +37,9 @@ pub enum Error {
         addr: String,
         source: std::io::Error,
     },
+
+    #[error("cannot serve HTTPS with {path}: {why}")]
+    Tls { path: PathBuf, why: String },
 
     #[error("archive database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -46,6 +52,9 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+
+    #[error("cannot write the output: {0}")]
+    Output(std::io::Error),
 
     #[error("the archive writer stopped unexpectedly; see the messages above")]
     WriterStopped,
@@ -60,5 +69,11 @@ impl Error {
             Error::InvalidArgument { .. } => 2,
             _ => 1,
         }
+    }
+
+    /// The reader of our output went away (`evarchive export … | head`): not a
+    /// failure, the consumer simply had enough.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }

@@ -8,6 +8,10 @@ fn main() {
         .init();
     let cli = evarchive::cli::Cli::parse();
     if let Err(error) = evarchive::run(cli) {
+        if error.is_broken_pipe() {
+            // `evarchive export … | head`: the reader had enough; not a failure.
+            return;
+        }
         eprintln!("evarchive: {error}");
         std::process::exit(error.exit_code());
     }

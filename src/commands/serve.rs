@@ -23,7 +23,8 @@ fn announce(config: &ServeConfig, startup: &Startup) {
         ArchiveState::Existing => "opened",
     };
     eprintln!("evarchive: {state} archive {}", config.db.display());
-    eprintln!("evarchive: listening on http://{}", startup.local_addr);
+    let scheme = if startup.https { "https" } else { "http" };
+    eprintln!("evarchive: listening on {scheme}://{}", startup.local_addr);
     let token = if startup.token_generated {
         eprintln!(
             "evarchive: generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type:"
@@ -39,7 +40,7 @@ fn announce(config: &ServeConfig, startup: &Startup) {
     let base = config
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{}", startup.local_addr));
+        .unwrap_or_else(|| format!("{scheme}://{}", startup.local_addr));
     for kind in WebhookKind::ALL {
         eprintln!("  {base}/webhooks/{kind}?token={token}");
     }

@@ -7,6 +7,7 @@ mod budget;
 mod error;
 mod health;
 mod state;
+mod tls;
 mod webhook;
 
 use std::net::{SocketAddr, TcpListener};
@@ -38,6 +39,8 @@ pub struct Startup {
     pub token: String,
     pub token_generated: bool,
     pub local_addr: SocketAddr,
+    /// Whether the listener speaks HTTPS (`--tls-cert`/`--tls-key`).
+    pub https: bool,
 }
 
 /// A bound, started server. Await `run` to serve until stopped.
@@ -68,6 +71,9 @@ impl RunningServer {
 /// Opens (or creates) the archive, starts the writer and binds the listener.
 /// Must be called inside an actix system (e.g. from `#[actix_web::main]`).
 pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
+    // Before the archive is touched: a wrong certificate path must not leave a new archive behind.
+    let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
+    let https = tls.is_some();
     let (conn, archive) = open_archive(&config.db, OpenMode::CreateIfMissing)?;
     // The checkpointer thread does this job, off the commit path.
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
@@ -118,8 +124,11 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             .route("/webhooks/{kind}", web::get().to(webhook::receive_declared))
             .route("/kinds", web::get().to(webhook::list_kinds))
     })
-    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
-    .listen(listener)
+    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+    let server = match tls {
+        Some(tls) => server.listen_rustls_0_23(listener, tls),
+        None => server.listen(listener),
+    }
     .map_err(|source| Error::Bind {
         addr: config.listen.to_string(),
         source,
@@ -137,6 +146,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             token,
             token_generated,
             local_addr,
+            https,
         },
     ))
 }

@@ -101,7 +101,11 @@ async fn receive(
             if !matches!(refused.error, WebhookError::Busy) {
                 let logged = state.writer.log_refusal(Refusal {
                     received_at,
-                    kind: declared,
+                    // The canonical name when the URL named a kind (partner_… is
+                    // affiliate_…), as given when it named none we know.
+                    kind: declared.map(|name| {
+                        WebhookKind::from_name(&name).map_or(name, |kind| kind.as_str().to_owned())
+                    }),
                     method: method_name(&req),
                     http_status: status,
                     reason: refused.error.code(),

@@ -6,6 +6,7 @@ pub mod checkpointer;
 pub mod incoming;
 pub mod open;
 pub mod pool;
+pub mod read;
 pub mod settings;
 mod typed_rows;
 pub mod writer;

@@ -2,6 +2,9 @@
 //! fresh archive file, and a blocking HTTP client. Each test is a few lines.
 #![allow(dead_code)]
 
+pub mod cli;
+pub mod fixture;
+
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -45,6 +48,7 @@ impl TestServer {
             max_body: 10 * 1024 * 1024,
             public_url: None,
             writer_limits: Default::default(),
+            tls: None,
         };
         configure(&mut config);
         let (started, ready) = mpsc::channel();

@@ -1,0 +1,117 @@
+//! `evarchive stats`: what the archive holds, per kind, and its size on disk.
+
+use std::path::Path;
+
+use crate::cli::StatsArgs;
+use crate::commands::reading;
+use crate::error::{Error, Result};
+use crate::everflow::WebhookKind;
+use crate::output::{self, Format, RenderOptions};
+use crate::rows::{Column, ColumnKind, Value};
+use crate::store::read::{kind_stats, open_reader, refusals_without_kind};
+
+pub fn run(db: &Path, args: StatsArgs) -> Result<()> {
+    let format = reading::format(&args.format, &Format::ALL)?;
+    let conn = open_reader(db)?;
+    let kinds: Vec<&str> = WebhookKind::ALL.iter().map(|k| k.as_str()).collect();
+    let stats = kind_stats(&conn, &kinds)?;
+    let unattributed_refusals = refusals_without_kind(&conn, &kinds)?;
+
+    use ColumnKind::{Integer, Text, TimeMillis};
+    let columns = [
+        Column::new("kind", Text),
+        Column::new("resources", Integer),
+        Column::new("versions", Integer),
+        Column::new("deliveries", Integer),
+        Column::new("redeliveries", Integer),
+        Column::new("refused", Integer),
+        Column::new("first_received", TimeMillis),
+        Column::new("last_received", TimeMillis),
+    ];
+    let mut sink = output::sink(
+        RenderOptions {
+            format,
+            excel: false,
+            zone: jiff::tz::TimeZone::UTC,
+            max_width: if format == Format::Table {
+                reading::table_width()
+            } else {
+                None
+            },
+        },
+        Box::new(std::io::stdout().lock()),
+    );
+    sink.begin(&columns).map_err(Error::Output)?;
+    let optional = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+    for s in &stats {
+        sink.row(&[
+            Value::Text(&s.kind),
+            Value::Integer(s.resources),
+            Value::Integer(s.versions),
+            Value::Integer(s.deliveries),
+            Value::Integer(s.redeliveries),
+            Value::Integer(s.refused),
+            optional(s.first_received_at),
+            optional(s.last_received_at),
+        ])
+        .map_err(Error::Output)?;
+    }
+    let sum = |f: fn(&crate::store::read::KindStats) -> i64| stats.iter().map(f).sum::<i64>();
+    sink.row(&[
+        Value::Text("TOTAL"),
+        Value::Integer(sum(|s| s.resources)),
+        Value::Integer(sum(|s| s.versions)),
+        Value::Integer(sum(|s| s.deliveries)),
+        Value::Integer(sum(|s| s.redeliveries)),
+        Value::Integer(sum(|s| s.refused) + unattributed_refusals),
+        optional(stats.iter().filter_map(|s| s.first_received_at).min()),
+        optional(stats.iter().filter_map(|s| s.last_received_at).max()),
+    ])
+    .map_err(Error::Output)?;
+    sink.finish().map_err(Error::Output)?;
+
+    let size = archive_size(db);
+    let mut line = format!(
+        "archive {}: {} on disk ({size} bytes, with the WAL)",
+        db.display(),
+        human_bytes(size),
+    );
+    if unattributed_refusals > 0 {
+        line.push_str(&format!(
+            "; {unattributed_refusals} refused requests named no known kind"
+        ));
+    }
+    if format == Format::Table {
+        println!("{line}");
+    } else {
+        eprintln!("evarchive: {line}");
+    }
+    Ok(())
+}
+
+/// The database file plus its WAL and shared-memory files.
+fn archive_size(db: &Path) -> u64 {
+    ["", "-wal", "-shm"]
+        .iter()
+        .filter_map(|suffix| {
+            let mut path = db.as_os_str().to_owned();
+            path.push(suffix);
+            std::fs::metadata(path).ok().map(|m| m.len())
+        })
+        .sum()
+}
+
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

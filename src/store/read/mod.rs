@@ -1,0 +1,26 @@
+//! The read side: every query the CLI runs against an archive.
+
+mod aggregate;
+pub mod datasets;
+mod inspect;
+mod select;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+pub use aggregate::{latest_name, sum_groups};
+pub use datasets::{Dataset, DatasetColumn};
+pub use inspect::{KindStats, VersionRecord, kind_stats, refusals_without_kind, versions_of};
+pub use select::{Selected, select_rows};
+
+use super::open::{OpenMode, open_archive};
+use crate::error::Result;
+
+/// Opens an existing archive for reading. It must exist (reading never
+/// creates one) and be an evarchive archive of a version we understand.
+pub fn open_reader(path: &Path) -> Result<Connection> {
+    let (conn, _) = open_archive(path, OpenMode::MustExist)?;
+    conn.execute_batch("PRAGMA query_only = ON;")?;
+    Ok(conn)
+}

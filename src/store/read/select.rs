@@ -1,0 +1,169 @@
+//! Streaming a selection out of the archive, newest fact first, in pages.
+//! Each page is its own short read transaction, so a long export never pins
+//! an old snapshot and the WAL can checkpoint while `serve` writes.
+
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{Connection, params_from_iter};
+
+use super::datasets::{Dataset, DatasetColumn, TimeColumn};
+use crate::error::{Error, Result};
+use crate::rows::{RowSink, Value};
+use crate::selection::{Selection, TimeBasis};
+
+/// What a selection found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selected {
+    pub rows: u64,
+    /// More rows matched than the limit let through.
+    pub more: bool,
+}
+
+/// Rows read per page (per read transaction).
+const PAGE_ROWS: usize = 5_000;
+
+/// Which rows the next page reads, in newest-first order: rows with a time
+/// first, then (only when no window bounds the time) rows without one.
+#[derive(Clone, Copy)]
+enum Page {
+    /// Rows with a time, after (time, key) if given.
+    Timed(Option<(i64, i64)>),
+    /// Rows without a time, after key if given.
+    Untimed(Option<i64>),
+}
+
+/// Sends every row of `selection` (at most `limit`) to `sink`, with `columns`.
+pub fn select_rows(
+    conn: &Connection,
+    selection: &Selection,
+    columns: &[&DatasetColumn],
+    limit: Option<u64>,
+    sink: &mut dyn RowSink,
+) -> Result<Selected> {
+    let dataset = Dataset::of(selection.what);
+    let time = match selection.basis {
+        TimeBasis::Fact => dataset.fact_time,
+        TimeBasis::Received => dataset.received_time,
+    };
+    let (conditions, fixed_params) = conditions(dataset, selection, time)?;
+    let select_list = columns.iter().map(|c| c.sql).collect::<Vec<_>>().join(", ");
+    let head = format!(
+        "SELECT {select_list}, {time} AS _time, {key} AS _key FROM {from} WHERE {conditions}",
+        time = time.sql,
+        key = dataset.key,
+        from = dataset.from,
+    );
+    let timeless_rows_match = selection.window.since.is_none() && selection.window.until.is_none();
+
+    let header: Vec<_> = columns.iter().map(|c| c.column).collect();
+    sink.begin(&header).map_err(Error::Output)?;
+    let width = columns.len();
+    let mut sent: u64 = 0;
+    let mut more = false;
+    let mut page = Page::Timed(None);
+    'pages: loop {
+        // Near the limit, read one row past it: that row says whether more matched.
+        let wanted = limit.map_or(PAGE_ROWS as u64, |l| (l - sent + 1).min(PAGE_ROWS as u64));
+        let mut params = fixed_params.clone();
+        let sql = page_sql(&head, page, time, dataset.key, wanted, &mut params);
+        let mut statement = conn.prepare_cached(&sql)?;
+        let mut rows = statement.query(params_from_iter(params.iter()))?;
+        let mut read: u64 = 0;
+        let mut last: Option<(Option<i64>, i64)> = None;
+        while let Some(row) = rows.next()? {
+            if limit == Some(sent) {
+                more = true;
+                break 'pages;
+            }
+            read += 1;
+            let values = (0..width)
+                .map(|i| row.get_ref(i).map(value_of))
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            sink.row(&values).map_err(Error::Output)?;
+            sent += 1;
+            last = Some((row.get(width)?, row.get(width + 1)?));
+        }
+        page = match (page, last) {
+            // A full page: there may be more of the same.
+            (Page::Timed(_), Some((Some(time), key))) if read == wanted => {
+                Page::Timed(Some((time, key)))
+            }
+            (Page::Untimed(_), Some((_, key))) if read == wanted => Page::Untimed(Some(key)),
+            (Page::Timed(_), _) if timeless_rows_match => Page::Untimed(None),
+            _ => break,
+        };
+    }
+    sink.finish().map_err(Error::Output)?;
+    Ok(Selected { rows: sent, more })
+}
+
+fn page_sql(
+    head: &str,
+    page: Page,
+    time: TimeColumn,
+    key: &str,
+    wanted: u64,
+    params: &mut Vec<SqlValue>,
+) -> String {
+    let time = time.sql;
+    match page {
+        Page::Timed(after) => {
+            let after = after.map_or_else(String::new, |(t, k)| {
+                params.push(SqlValue::Integer(t));
+                params.push(SqlValue::Integer(k));
+                let n = params.len();
+                format!(" AND ({time}, {key}) < (?{}, ?{n})", n - 1)
+            });
+            format!(
+                "{head} AND {time} IS NOT NULL{after} ORDER BY {time} DESC, {key} DESC LIMIT {wanted}"
+            )
+        }
+        Page::Untimed(after) => {
+            let after = after.map_or_else(String::new, |k| {
+                params.push(SqlValue::Integer(k));
+                format!(" AND {key} < ?{}", params.len())
+            });
+            format!("{head} AND {time} IS NULL{after} ORDER BY {key} DESC LIMIT {wanted}")
+        }
+    }
+}
+
+/// The WHERE clause (without paging) and its parameters.
+pub(super) fn conditions(
+    dataset: &Dataset,
+    selection: &Selection,
+    time: TimeColumn,
+) -> Result<(String, Vec<SqlValue>)> {
+    let mut sql = vec![dataset.base_filter.to_owned()];
+    let mut params = Vec::new();
+    if !selection.all_versions {
+        sql.push(dataset.current_filter.to_owned());
+    }
+    if let Some(since) = selection.window.since_unix() {
+        params.push(SqlValue::Integer(since * time.per_second));
+        sql.push(format!("{} >= ?{}", time.sql, params.len()));
+    }
+    if let Some(until) = selection.window.until_unix() {
+        params.push(SqlValue::Integer(until * time.per_second));
+        sql.push(format!("{} < ?{}", time.sql, params.len()));
+    }
+    for (field, value) in &selection.filters.equal {
+        let column = dataset
+            .filter_column(*field)
+            .ok_or_else(|| Error::InvalidArgument {
+                flag: field.flag(),
+                why: format!("does not apply to {}", selection.what.name()),
+            })?;
+        params.push(SqlValue::Text(value.clone()));
+        sql.push(format!("{column} = ?{}", params.len()));
+    }
+    Ok((sql.join(" AND "), params))
+}
+
+fn value_of(value: ValueRef<'_>) -> Value<'_> {
+    match value {
+        ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+        ValueRef::Integer(n) => Value::Integer(n),
+        ValueRef::Real(f) => Value::Real(f),
+        ValueRef::Text(t) => Value::Text(std::str::from_utf8(t).unwrap_or("\u{fffd}")),
+    }
+}
