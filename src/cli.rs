@@ -76,7 +76,7 @@ pub struct FilterArgs {
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
     /// Post-conversion event name.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
     pub event: Option<String>,
     /// Country code (US, GB…).
     #[arg(long, value_name = "CC")]
@@ -85,19 +85,19 @@ pub struct FilterArgs {
     #[arg(long, value_name = "C")]
     pub currency: Option<String>,
     /// Sub id 1.
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub sub1: Option<String>,
     /// Sub id 2.
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub sub2: Option<String>,
     /// Sub id 3.
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub sub3: Option<String>,
     /// Sub id 4.
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub sub4: Option<String>,
     /// Sub id 5.
-    #[arg(long, value_name = "VALUE")]
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub sub5: Option<String>,
     /// Webhook kind, for deliveries (e.g. conversion_registered).
     #[arg(long, value_name = "KIND")]

@@ -123,7 +123,12 @@ impl Filters {
                 // Everflow writes these in upper case; users may not.
                 FilterField::Country | FilterField::Currency => value.trim().to_ascii_uppercase(),
                 FilterField::Status => value.trim().to_ascii_lowercase(),
-                _ => value.trim().to_owned(),
+                FilterField::Offer | FilterField::Affiliate | FilterField::Advertiser => {
+                    value.trim().to_owned()
+                }
+                // Sub ids, event names and kinds are matched exactly as given:
+                // a partner's sub id may well start or end with white space.
+                _ => value,
             };
             self.equal.push((field, value));
         }

@@ -8,6 +8,7 @@ use jiff::tz::TimeZone;
 
 use crate::cli::ShowArgs;
 use crate::error::{Error, Result};
+use crate::output::write_pretty_json;
 use crate::selection::What;
 use crate::store::read::{VersionRecord, open_reader, versions_of};
 use crate::window::parse_zone;
@@ -126,16 +127,12 @@ fn time(millis: Option<i64>, zone: &TimeZone) -> String {
         )
 }
 
-/// The body re-indented with its keys in the order Everflow sent them and its
-/// numbers exactly as sent; a body that is not JSON (a GET query string) as is.
+/// The body re-indented (keys in Everflow's order, numbers as sent); a body
+/// that is not JSON (a GET query string) as it is.
 fn pretty_body(out: &mut dyn Write, raw: &[u8]) -> std::io::Result<()> {
-    let mut pretty = Vec::with_capacity(raw.len() * 2);
-    let mut deserializer = serde_json::Deserializer::from_slice(raw);
-    let mut serializer = serde_json::Serializer::pretty(&mut pretty);
-    if serde_transcode::transcode(&mut deserializer, &mut serializer).is_ok() {
-        out.write_all(&pretty)?;
-    } else {
+    if !write_pretty_json(out, raw)? {
         out.write_all(raw)?;
+        writeln!(out)?;
     }
-    writeln!(out)
+    Ok(())
 }

@@ -12,6 +12,7 @@ mod delimited;
 mod format;
 mod json;
 mod money;
+mod pretty_json;
 mod spreadsheet_safety;
 mod table;
 mod table_text;
@@ -26,6 +27,7 @@ use crate::rows::{Column, RowSink, Value};
 
 pub use format::Format;
 pub use money::format_money;
+pub use pretty_json::write_pretty_json;
 
 /// Everything a renderer needs to know besides the rows.
 #[derive(Debug, Clone)]

@@ -49,6 +49,13 @@ pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveS
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
     let state = match identify(&conn, path)? {
+        // Reading never turns a file into an archive, not even an empty one.
+        Identity::Empty if mode == OpenMode::MustExist => {
+            return Err(Error::NotAnArchive {
+                path: path.to_owned(),
+                why: "an empty file".to_owned(),
+            });
+        }
         Identity::Empty => {
             create_schema(&mut conn)?;
             ArchiveState::Created

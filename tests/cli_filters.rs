@@ -1,0 +1,310 @@
+//! Which records the reading commands select: every filter flag, versions,
+//! arrival-time windows, deliveries by outcome and kind, `show` and `stats`.
+
+mod common;
+
+use std::path::Path;
+
+use common::cli::{evarchive, stdout_of};
+use common::fixture::{CONVERSIONS, conversion_body, filled_server};
+use common::{ALL_KINDS, edited_sample};
+use serde_json::json;
+
+/// The conversion ids `query ARGS…` prints (ARGS starts with WHAT), newest first.
+fn ids(db: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["query"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&[
+        "--format",
+        "csv",
+        "--columns",
+        "conversion_id",
+        "--limit",
+        "0",
+    ]);
+    let printed = stdout_of(db, &all);
+    let mut lines = printed.lines();
+    assert_eq!(lines.next(), Some("conversion_id"), "{args:?}");
+    lines.map(str::to_owned).collect()
+}
+
+/// The data lines of `query deliveries ARGS… --format csv --columns kind,outcome,resource_ids`.
+fn deliveries(db: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["query", "deliveries", "--format", "csv", "--limit", "0"];
+    all.extend_from_slice(&["--columns", "kind,outcome,resource_ids"]);
+    all.extend_from_slice(args);
+    let printed = stdout_of(db, &all);
+    printed.lines().skip(1).map(str::to_owned).collect()
+}
+
+const ALL: [&str; 5] = ["5005", "5004", "5003", "5002", "5001"];
+
+#[test]
+fn each_conversion_filter_selects_exactly_its_conversions() {
+    let server = filled_server();
+    let sub3 = format!("--sub3={}", CONVERSIONS[2].sub3);
+    let cases: &[(&[&str], &[&str])] = &[
+        (&[], &ALL),
+        (&["--offer", "2"], &["5005", "5002", "5001"]),
+        (&["--offer", "3"], &["5004", "5003"]),
+        (&["--affiliate", "13"], &["5004", "5002"]),
+        (&["--partner", "15"], &["5005", "5003", "5001"]),
+        (&["--advertiser", "102"], &ALL),
+        (&["--advertiser", "101"], &[]),
+        (&["--status", "approved"], &["5005", "5002", "5001"]),
+        (&["--status", "PENDING"], &["5003"]),
+        (&["--status", "rejected"], &["5004"]),
+        (&["--country", "US"], &["5005", "5003", "5001"]),
+        (&["--country", "gb"], &["5002"]),
+        (&["--currency", "EUR"], &["5004"]),
+        (&["--currency", "usd"], &["5005", "5003", "5002", "5001"]),
+        (&["--sub1", CONVERSIONS[0].sub1], &["5001"]),
+        (&["--sub1", CONVERSIONS[1].sub1], &["5002"]),
+        (&["--sub1", CONVERSIONS[2].sub1], &["5003"]),
+        (&["--sub2", CONVERSIONS[1].sub2], &["5002"]),
+        (&[sub3.as_str()], &["5003"]),
+        (&["--sub1", "nobody"], &[]),
+        (&["--event", "upsell"], &[]),
+        (
+            &["--offer", "2", "--status", "approved", "--country", "US"],
+            &["5005", "5001"],
+        ),
+        (&["--offer", "3", "--currency", "USD"], &["5003"]),
+        // The old version of 5005 was pending; only --versions sees it.
+        (&["--status", "pending", "--versions"], &["5005", "5003"]),
+    ];
+    for &(args, expected) in cases {
+        let mut all = vec!["conversions"];
+        all.extend_from_slice(args);
+        assert_eq!(ids(&server.db, &all), expected, "{args:?}");
+    }
+}
+
+#[test]
+fn event_filters_select_events() {
+    let server = filled_server();
+    let cases: [(&[&str], &[&str]); 4] = [
+        (&["--event", "upsell"], &["9001"]),
+        (&["--event", "install"], &[]),
+        (&["--affiliate", "15"], &["9001"]),
+        (&["--affiliate", "13"], &[]),
+    ];
+    for (args, expected) in cases {
+        let mut all = vec!["events"];
+        all.extend_from_slice(args);
+        assert_eq!(ids(&server.db, &all), expected, "{args:?}");
+    }
+}
+
+#[test]
+fn filters_that_do_not_apply_are_refused() {
+    let server = filled_server();
+    let cases = [
+        ("offers", "--event", "x"),
+        ("verdicts", "--country", "US"),
+        ("deliveries", "--offer", "1"),
+        ("advertisers", "--affiliate", "11"),
+        ("partners", "--advertiser", "101"),
+        ("approvals", "--status", "new"),
+        ("blocked", "--currency", "USD"),
+        ("offers", "--sub1", "x"),
+        ("conversions", "--kind", "conversion_registered"),
+    ];
+    for (what, flag, value) in cases {
+        let run = evarchive(&server.db, &["query", what, flag, value]);
+        assert_eq!(run.code, Some(2), "{what} {flag}: {}", run.stderr);
+        assert_eq!(run.stdout, "");
+        let message = format!("invalid {flag}: {what} have no such field to filter on");
+        assert!(run.stderr.contains(&message), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn versions_shows_every_version() {
+    let server = filled_server();
+    assert_eq!(ids(&server.db, &["conversions"]), ALL);
+    let every = ids(&server.db, &["conversions", "--versions"]);
+    assert_eq!(every, ["5005", "5005", "5004", "5003", "5002", "5001"]);
+}
+
+#[test]
+fn by_received_selects_by_arrival_time_not_fact_time() {
+    let server = filled_server();
+    // Arrival times are the real clock's, whatever EVARCHIVE_NOW says.
+    let received =
+        |bound: &str, at: &str| ids(&server.db, &["conversions", "--by-received", bound, at]);
+    assert_eq!(received("--since", "2020-01-01"), ALL);
+    assert_eq!(received("--until", "2020-01-01"), Vec::<String>::new());
+
+    // A boundary between two arrivals: the next whole second of the real clock.
+    let boundary = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 1)
+        .expect("a valid instant");
+    while jiff::Timestamp::now() < boundary {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let late = edited_sample("conversion_registered", |doc| {
+        doc["conversion_id"] = json!(6001)
+    });
+    assert_eq!(server.post_kind("conversion_registered", &late).status, 200);
+    let boundary = boundary.to_string();
+    assert_eq!(received("--since", &boundary), ["6001"]);
+    assert_eq!(received("--until", &boundary), ALL);
+}
+
+#[test]
+fn deliveries_filter_by_outcome_and_kind() {
+    let server = filled_server();
+    let again = server.post_kind("conversion_registered", &conversion_body(&CONVERSIONS[0]));
+    assert_eq!(again.json["outcome"], "duplicate", "{:?}", again.json);
+    let db = &server.db;
+    assert_eq!(
+        deliveries(db, &["--status", "duplicate"]),
+        ["conversion_registered,duplicate,5001"]
+    );
+    assert_eq!(
+        deliveries(db, &["--status", "version"]),
+        ["conversion_registered,version,5005"]
+    );
+    // Every fixture post but the second 5005 was new.
+    let new = deliveries(db, &["--status", "NEW"]);
+    assert_eq!(new.len(), ALL_KINDS.len() - 2 + CONVERSIONS.len() + 1 - 1);
+    assert!(new.iter().all(|line| line.contains(",new,")), "{new:?}");
+    let conversions = deliveries(db, &["--kind", "conversion_registered"]);
+    let expected = [
+        "conversion_registered,duplicate,5001",
+        "conversion_registered,version,5005",
+        "conversion_registered,new,5005",
+        "conversion_registered,new,5004",
+        "conversion_registered,new,5003",
+        "conversion_registered,new,5002",
+        "conversion_registered,new,5001",
+    ];
+    assert_eq!(conversions, expected);
+    let events = deliveries(db, &["--kind", "event_registered", "--status", "new"]);
+    assert_eq!(events, ["event_registered,new,9001"]);
+}
+
+#[test]
+fn partners_and_affiliates_are_the_same_records() {
+    let server = filled_server();
+    let partners = stdout_of(&server.db, &["query", "partners", "--format", "csv"]);
+    let affiliates = stdout_of(&server.db, &["query", "affiliates", "--format", "csv"]);
+    assert_eq!(partners, affiliates);
+    let ids: Vec<&str> = partners
+        .lines()
+        .skip(1)
+        .map(|l| &l[..l.find(',').expect("csv")])
+        .collect();
+    assert_eq!(ids, ["11"]);
+}
+
+/// `show` output split into versions: (header, the four detail lines, body as JSON).
+fn shown_versions(printed: &str) -> Vec<(String, Vec<String>, serde_json::Value)> {
+    printed
+        .split("\n\n")
+        .map(|block| {
+            let lines: Vec<&str> = block.lines().collect();
+            let body = lines[5..].join("\n");
+            assert!(
+                body.starts_with("{\n  \""),
+                "pretty JSON after the header: {block}"
+            );
+            let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+            let details = lines[1..5].iter().map(|l| (*l).to_owned()).collect();
+            (lines[0].to_owned(), details, json)
+        })
+        .collect()
+}
+
+#[test]
+fn show_offer_prints_each_version_and_marks_the_current_one() {
+    let server = filled_server();
+    let versions = shown_versions(&stdout_of(&server.db, &["show", "offer", "1"]));
+    assert_eq!(versions.len(), 2);
+    let expected = [
+        (
+            "── offer_created 1 · version 1 of 2",
+            "2025-11-24 16:00:00.000 +00:00",
+            1_764_000_001,
+        ),
+        (
+            "── offer_updated 1 · version 2 of 2 (current)",
+            "2025-11-24 17:23:21.000 +00:00",
+            1_764_005_001,
+        ),
+    ];
+    for ((header, details, body), (want_header, fact, saved)) in versions.iter().zip(expected) {
+        assert_eq!(header, want_header);
+        assert_eq!(details[0], format!("fact time:      {fact}"));
+        assert_eq!(details[3], "redeliveries:   0");
+        assert_eq!(body["network_offer_id"], json!(1));
+        assert_eq!(body["time_saved"], json!(saved));
+    }
+}
+
+#[test]
+
+fn show_prints_decimal_numbers_as_sent() {
+    let server = filled_server();
+    let printed = stdout_of(&server.db, &["show", "offer", "1"]);
+    // The sample's "payout_amount": 12.5, in the body's pretty form.
+    assert!(printed.contains("\"payout_amount\": 12.5,"), "{printed}");
+    assert!(!printed.contains("$serde_json"), "{printed}");
+}
+
+#[test]
+fn show_conversion_prints_both_versions() {
+    let server = filled_server();
+    let versions = shown_versions(&stdout_of(&server.db, &["show", "conversion", "5005"]));
+    let headers: Vec<&str> = versions.iter().map(|(h, _, _)| h.as_str()).collect();
+    assert_eq!(
+        headers,
+        [
+            "── conversion_registered 5005 · version 1 of 2",
+            "── conversion_registered 5005 · version 2 of 2 (current)",
+        ]
+    );
+    let statuses: Vec<&serde_json::Value> = versions.iter().map(|(_, _, b)| &b["status"]).collect();
+    assert_eq!(statuses, [&json!("pending"), &json!("approved")]);
+}
+
+#[test]
+fn show_of_an_unknown_id_exits_1_naming_it() {
+    let server = filled_server();
+    let run = evarchive(&server.db, &["show", "offer", "999"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "evarchive: no offers with id 999 in the archive; list them with `evarchive query offers`\n"
+    );
+}
+
+#[test]
+fn stats_counts_every_kind_and_totals() {
+    let server = filled_server();
+    let printed = stdout_of(&server.db, &["stats", "--format", "csv"]);
+    let mut lines = printed.lines();
+    let header =
+        "kind,resources,versions,deliveries,redeliveries,refused,first_received,last_received";
+    assert_eq!(lines.next(), Some(header));
+    let mut expected: Vec<String> = ALL_KINDS
+        .iter()
+        .map(|kind| match *kind {
+            "conversion_registered" => format!("{kind},5,6,6,0,0"),
+            "traffic_optimized" => format!("{kind},3,3,1,0,0"),
+            _ => format!("{kind},1,1,1,0,0"),
+        })
+        .collect();
+    expected.push("TOTAL,19,20,18,0,0".to_owned());
+    let mut found = Vec::new();
+    for line in lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        assert!(
+            fields.len() == 8 && fields[6..].iter().all(|t| !t.is_empty()),
+            "{line}"
+        );
+        found.push(fields[..6].join(","));
+    }
+    assert_eq!(found, expected);
+}
