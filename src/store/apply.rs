@@ -29,8 +29,8 @@ impl Plan {
     }
 }
 
-/// Stores `delivery`. The caller owns the transaction and a savepoint around
-/// this call, so a failure leaves nothing half-written.
+/// Stores `delivery`. The caller owns the transaction, so a failure leaves
+/// nothing half-written.
 pub fn apply_delivery(
     conn: &Connection,
     delivery: &IncomingDelivery,
@@ -81,14 +81,30 @@ pub fn apply_delivery(
     })
 }
 
-/// The body's row, shared by every delivery of the same bytes.
+/// The body's row, shared by every delivery of the same bytes. The same bytes
+/// can only come again for the same resource (a redelivery), so they are
+/// looked for through the resource's versions: a unique index over every
+/// body's hash would be a random-order index as large as the archive is long.
 fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
-    let existing = conn
-        .prepare_cached("SELECT body_id FROM bodies WHERE sha256 = ?1")?
-        .query_row([&delivery.body_sha256[..]], |row| row.get(0))
-        .optional()?;
-    if let Some(body_id) = existing {
-        return Ok(body_id);
+    if let Some(first) = delivery.resources.first() {
+        let existing = conn
+            .prepare_cached(
+                "SELECT b.body_id FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
+                 WHERE v.kind = ?1 AND v.resource_id = ?2 AND b.sha256 = ?3
+                 LIMIT 1",
+            )?
+            .query_row(
+                params![
+                    delivery.kind.as_str(),
+                    first.resource_id,
+                    &delivery.body_sha256[..]
+                ],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(body_id) = existing {
+            return Ok(body_id);
+        }
     }
     conn.prepare_cached("INSERT INTO bodies (sha256, raw) VALUES (?1, ?2)")?
         .execute(params![&delivery.body_sha256[..], &delivery.raw[..]])?;

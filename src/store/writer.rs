@@ -162,78 +162,72 @@ fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize) {
     }
 }
 
-/// Commits every job of the batch in one transaction, then answers each sender.
-/// Each delivery runs under its own savepoint: one bad delivery fails alone.
-fn commit_batch(conn: &Connection, batch: Vec<Job>) {
-    let mut results = Vec::with_capacity(batch.len());
-    let outcome = (|| -> rusqlite::Result<()> {
-        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        for job in &batch {
-            let result = match job {
-                Job::Delivery(delivery, _) => {
-                    Some(in_savepoint(&tx, |c| apply_delivery(c, delivery)))
-                }
-                Job::Refusal(refusal, _) => {
-                    if let Err(e) = in_savepoint(&tx, |c| insert_refusal(c, refusal)) {
-                        log::warn!("refusal not logged in the archive: {e}");
-                    }
-                    None
-                }
-                Job::Probe(_) | Job::Shutdown => None,
-            };
-            results.push(result);
-        }
-        tx.commit()
-    })();
+/// What one job came to: a stored delivery, or done (probe, refusal), or the
+/// reason it failed.
+type JobResult = Result<Option<StoredDelivery>, String>;
 
-    for (job, result) in batch
-        .into_iter()
-        .zip(results.into_iter().chain(std::iter::repeat_with(|| None)))
-    {
+/// Commits every job of the batch in one transaction, then answers each sender.
+/// Optimistic: nothing in a delivery can fail on its own short of SQLite
+/// failing, so no per-delivery savepoint is paid for; if the batch fails, it
+/// is rolled back and each job is retried in a transaction of its own, so a
+/// bad delivery still fails alone.
+fn commit_batch(conn: &Connection, batch: Vec<Job>) {
+    let results = match store_together(conn, &batch) {
+        Ok(results) => results,
+        Err(e) => {
+            log::warn!("batch of {} failed ({e}); storing its jobs one by one", batch.len());
+            batch
+                .iter()
+                .map(|job| store_together(conn, std::slice::from_ref(job)).and_then(only))
+                .map(|result| result.unwrap_or_else(|e| Err(e.to_string())))
+                .collect()
+        }
+    };
+    for (job, result) in batch.into_iter().zip(results) {
         match job {
             Job::Delivery(_, reply) => {
-                let answer = match (&outcome, result) {
-                    (Ok(()), Some(Ok(stored))) => Ok(stored),
-                    (Ok(()), Some(Err(e))) => Err(WriteFailed::Storage(e.to_string())),
-                    (Err(e), _) => Err(WriteFailed::Storage(e.to_string())),
-                    (Ok(()), None) => Err(WriteFailed::Stopped),
+                let answer = match result {
+                    Ok(Some(stored)) => Ok(stored),
+                    Ok(None) => Err(WriteFailed::Stopped),
+                    Err(e) => Err(WriteFailed::Storage(e)),
                 };
                 // The sender may have gone (client hung up): the row stays committed.
                 let _ = reply.send(answer);
             }
             Job::Probe(reply) => {
-                let answer = match &outcome {
-                    Ok(()) => Ok(()),
-                    Err(e) => Err(WriteFailed::Storage(e.to_string())),
-                };
-                let _ = reply.send(answer);
+                let _ = reply.send(result.map(|_| ()).map_err(WriteFailed::Storage));
             }
             Job::Refusal(_, logged) => {
+                if let Err(e) = result {
+                    log::warn!("refusal not logged in the archive: {e}");
+                }
                 let _ = logged.send(());
             }
             Job::Shutdown => {}
         }
     }
-    if let Err(e) = outcome {
-        log::error!("batch commit failed, every delivery in it was answered 500: {e}");
-    }
 }
 
-fn in_savepoint<T>(
-    conn: &Connection,
-    work: impl FnOnce(&Connection) -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
-    conn.execute_batch("SAVEPOINT delivery")?;
-    match work(conn) {
-        Ok(value) => {
-            conn.execute_batch("RELEASE delivery")?;
-            Ok(value)
-        }
-        Err(e) => {
-            conn.execute_batch("ROLLBACK TO delivery; RELEASE delivery")?;
-            Err(e)
-        }
+/// Runs `jobs` in one IMMEDIATE transaction; all or nothing.
+fn store_together(conn: &Connection, jobs: &[Job]) -> rusqlite::Result<Vec<JobResult>> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        results.push(Ok(match job {
+            Job::Delivery(delivery, _) => Some(apply_delivery(&tx, delivery)?),
+            Job::Refusal(refusal, _) => {
+                insert_refusal(&tx, refusal)?;
+                None
+            }
+            Job::Probe(_) | Job::Shutdown => None,
+        }));
     }
+    tx.commit()?;
+    Ok(results)
+}
+
+fn only(mut results: Vec<JobResult>) -> rusqlite::Result<JobResult> {
+    Ok(results.pop().unwrap_or(Ok(None)))
 }
 
 fn insert_refusal(conn: &Connection, refusal: &Refusal) -> rusqlite::Result<()> {
