@@ -116,15 +116,17 @@ CREATE TABLE conversions (
     affiliate_name     TEXT,
     query_parameters   TEXT
 );
--- Newest-first listings and time windows; it also carries what reports sum and
--- group by most, so a report over millions of rows reads this index alone.
+-- Conversions arrive by the million, so their indexes are few and grow at
+-- their end (time order): an index keyed by offer or partner would put every
+-- new row on a different page and multiply what each commit writes (measured:
+-- the three of them cost 40% of the writer's throughput, BENCHMARKS.md).
+-- Instead the time index carries the ids, statuses and amounts, so filtering
+-- by offer, partner or advertiser within a window, and every report, reads
+-- this index alone, never the rows.
 CREATE INDEX conversions_by_time ON conversions (
     kind, conversion_time, is_current, offer_id, affiliate_id, advertiser_id,
     currency_id, status, payout_micros, revenue_micros);
 CREATE INDEX conversions_by_received ON conversions (kind, received_at);
-CREATE INDEX conversions_by_offer ON conversions (offer_id, conversion_time);
-CREATE INDEX conversions_by_affiliate ON conversions (affiliate_id, conversion_time);
-CREATE INDEX conversions_by_advertiser ON conversions (advertiser_id, conversion_time);
 
 CREATE TABLE offers (
     version_id    INTEGER PRIMARY KEY REFERENCES versions (version_id),

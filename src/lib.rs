@@ -9,6 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod everflow;
+pub mod ingest;
 pub mod output;
 pub mod report;
 pub mod rows;

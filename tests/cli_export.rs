@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -214,14 +214,19 @@ fn json_and_ndjson_carry_money_as_exact_numbers() {
     let server = filled_server();
     let printed = stdout_of(&server.db, &["export", "conversions", "--format", "json"]);
     assert!(printed.contains(r#""payout":0.10"#), "{printed}");
+    // Raw values keep each number's exact text (a `Value` would hold an f64).
+    type RawRow<'a> = HashMap<String, &'a serde_json::value::RawValue>;
+    let raw_rows: Vec<RawRow<'_>> = serde_json::from_str(&printed).expect("valid JSON");
+    assert_eq!(raw_rows.len(), 5);
+    for (row, sent) in raw_rows.iter().zip(current_conversions()) {
+        let payout: serde_json::Value = serde_json::from_str(row["payout"].get()).expect("JSON");
+        assert!(payout.is_number(), "{row:?}");
+        assert_eq!(row["payout"].get(), money_text(sent.payout));
+        let id: serde_json::Value = serde_json::from_str(row["conversion_id"].get()).expect("JSON");
+        assert_eq!(id, json!(sent.id.to_string()));
+    }
     let rows: serde_json::Value = serde_json::from_str(&printed).expect("valid JSON");
     let rows = rows.as_array().expect("an array");
-    assert_eq!(rows.len(), 5);
-    for (row, sent) in rows.iter().zip(current_conversions()) {
-        assert!(row["payout"].is_number(), "{row}");
-        assert_eq!(row["payout"].to_string(), money_text(sent.payout));
-        assert_eq!(row["conversion_id"], json!(sent.id.to_string()));
-    }
 
     let lines = stdout_of(&server.db, &["export", "conversions", "--format", "ndjson"]);
     let objects: Vec<serde_json::Value> = lines

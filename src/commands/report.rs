@@ -96,7 +96,8 @@ pub fn run(db: &std::path::Path, args: ReportArgs) -> Result<()> {
                 Dimension::Offer | Dimension::Affiliate | Dimension::Advertiser
             ) {
                 cells.push(
-                    latest_name(&conn, *dimension, part)?.map_or(OwnedCell::Null, OwnedCell::Text),
+                    latest_name(&conn, what, *dimension, part)?
+                        .map_or(OwnedCell::Null, OwnedCell::Text),
                 );
             }
         }

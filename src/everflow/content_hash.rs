@@ -1,10 +1,9 @@
 //! The content hash that tells a redelivery (same content: a duplicate) from a new
 //! version (different content under the same identity: must be kept).
 
-use std::borrow::Cow;
-
-use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use super::json::{CanonicalSink, JsonObject, JsonValue, write_canonical, write_canonical_object};
 
 /// Top-level envelope fields that change on every delivery of the same fact; they
 /// are not content. Everflow stamps `webhook_generation_time` on
@@ -12,35 +11,74 @@ use sha2::{Digest, Sha256};
 const VOLATILE_TOP_LEVEL_FIELDS: [&str; 1] = ["webhook_generation_time"];
 
 /// SHA-256 of a canonical serialisation of one resource: compact, object keys
-/// sorted, volatile envelope fields removed. Same content with other white space,
-/// key order or generation time hashes equal; any real change differs.
+/// sorted at every level, volatile envelope fields removed. Same content with
+/// other white space, key order, string escapes or generation time hashes equal;
+/// any real change differs.
 ///
-/// Key order comes from serde_json's `Map`, a `BTreeMap` while its `preserve_order`
-/// feature is off (as it is in this crate). Should a dependency ever switch that
-/// feature on, keys would keep their arrival order and the key-order test below
-/// fails; canonicalise explicitly then. Numbers keep the text Everflow sent
-/// (`arbitrary_precision`), so `20` and `20.0` hash differently: it is a different
-/// body, and the archive cannot know Everflow meant the same.
-pub fn content_sha256(resource: &Value) -> [u8; 32] {
-    let canonical = without_volatile_fields(resource).to_string();
-    Sha256::digest(canonical.as_bytes()).into()
+/// The canonical text is the one earlier versions hashed (see
+/// `json/canonical.rs`), so hashes already archived still match redeliveries.
+/// Numbers keep the text Everflow sent, so `20` and `20.0` hash differently: it is
+/// a different body, and the archive cannot know Everflow meant the same.
+pub fn content_sha256(resource: &JsonValue<'_>) -> [u8; 32] {
+    let mut sink = HashSink::new();
+    write_canonical(resource, &VOLATILE_TOP_LEVEL_FIELDS, &mut sink);
+    sink.finish()
 }
 
-fn without_volatile_fields(resource: &Value) -> Cow<'_, Value> {
-    let Value::Object(map) = resource else {
-        return Cow::Borrowed(resource);
-    };
-    if !VOLATILE_TOP_LEVEL_FIELDS
-        .iter()
-        .any(|field| map.contains_key(*field))
-    {
-        return Cow::Borrowed(resource);
+/// [`content_sha256`] of an object.
+pub(super) fn object_sha256(resource: &JsonObject<'_>) -> [u8; 32] {
+    let mut sink = HashSink::new();
+    write_canonical_object(resource, &VOLATILE_TOP_LEVEL_FIELDS, &mut sink);
+    sink.finish()
+}
+
+/// Feeds canonical text to SHA-256 through a small buffer: the writer emits many
+/// pieces of a few bytes, and hashing each separately costs more than copying.
+struct HashSink {
+    hasher: Sha256,
+    buffer: [u8; 512],
+    filled: usize,
+}
+
+impl HashSink {
+    fn new() -> HashSink {
+        HashSink {
+            hasher: Sha256::new(),
+            buffer: [0; 512],
+            filled: 0,
+        }
     }
-    let mut stripped = map.clone();
-    for field in VOLATILE_TOP_LEVEL_FIELDS {
-        stripped.remove(field);
+
+    fn finish(mut self) -> [u8; 32] {
+        self.hasher.update(&self.buffer[..self.filled]);
+        self.hasher.finalize().into()
     }
-    Cow::Owned(Value::Object(stripped))
+}
+
+impl CanonicalSink for HashSink {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        if self.filled + bytes.len() > self.buffer.len() {
+            self.hasher.update(&self.buffer[..self.filled]);
+            self.filled = 0;
+            if bytes.len() > self.buffer.len() {
+                self.hasher.update(bytes);
+                return;
+            }
+        }
+        self.buffer[self.filled..self.filled + bytes.len()].copy_from_slice(bytes);
+        self.filled += bytes.len();
+    }
+
+    #[inline]
+    fn put_byte(&mut self, byte: u8) {
+        if self.filled == self.buffer.len() {
+            self.hasher.update(self.buffer);
+            self.filled = 0;
+        }
+        self.buffer[self.filled] = byte;
+        self.filled += 1;
+    }
 }
 
 #[cfg(test)]
@@ -48,7 +86,7 @@ mod tests {
     use super::*;
 
     fn hash_of(body: &str) -> [u8; 32] {
-        content_sha256(&serde_json::from_str(body).expect("test JSON parses"))
+        content_sha256(&crate::everflow::json::parse(body).expect("test JSON parses"))
     }
 
     #[test]
@@ -87,5 +125,29 @@ mod tests {
         let first = hash_of(r#"{"offer":{"webhook_generation_time":1}}"#);
         let second = hash_of(r#"{"offer":{"webhook_generation_time":2}}"#);
         assert_ne!(first, second);
+    }
+
+    #[test]
+    fn hashes_match_what_earlier_versions_stored() {
+        use crate::everflow::WebhookKind;
+        use crate::everflow::test_samples::sample;
+        // Computed by the serde_json::Value implementation this one replaced.
+        let cases = [
+            (
+                WebhookKind::ConversionRegistered,
+                "cc11cf1ebc783185b6daaf5f87845ea989687800478c1e6c28d78b957863abf2",
+            ),
+            (
+                WebhookKind::AffiliateApprovedForOffer,
+                "f8680e29165d95b7bd5233b300ea8db473d40d9f37ba137c7225a4110c1dfd7e",
+            ),
+        ];
+        for (kind, expected) in cases {
+            assert_eq!(
+                hex::encode(content_sha256(&sample(kind))),
+                expected,
+                "{kind}"
+            );
+        }
     }
 }

@@ -1,13 +1,12 @@
 //! Telling a delivery's kind from its body's shape: the fallback for the one URL
 //! that does not name a kind (PAYLOADS.md, "Telling kinds apart by shape").
 
-use serde_json::{Map, Value};
-
 use super::KindSource;
 use super::error::BodyError;
 use super::extract::account::signup_block;
+use super::json::{JsonObject, JsonValue};
 use super::kind::WebhookKind;
-use super::lenient;
+use super::lenient::{self, FieldReader};
 
 /// The id field of one `traffic_optimized` entry.
 pub const BLOCKED_VARIABLE_ID_FIELD: &str = "network_traffic_optimization_blocked_variable_id";
@@ -20,33 +19,33 @@ pub const BLOCKED_VARIABLE_ID_FIELD: &str = "network_traffic_optimization_blocke
 /// the guess loses nothing but the label. A sign-up block (`signup` or `sign_up`,
 /// under `relationship` or at the top level) marks an advertiser or partner as
 /// `*_signed_up`; offers have no sign-up.
-pub fn detect_kind(doc: &Value) -> Option<WebhookKind> {
+pub fn detect_kind(doc: &JsonValue<'_>) -> Option<WebhookKind> {
     if is_blocked_variable_list(doc) {
         return Some(WebhookKind::TrafficOptimized);
     }
     let fields = doc.as_object()?;
     let has_all = |keys: &[&str]| keys.iter().all(|key| is_present(fields, key));
-    let signed_up = signup_block(doc).is_some();
+    let signed_up = || signup_block(&FieldReader::new(fields)).is_some();
 
     let kind = if has_all(&["offer_id", "affiliate_id", "event_time"]) {
         WebhookKind::AffiliateApprovedForOffer
     } else if has_all(&["new_status", "employee_id"]) {
         WebhookKind::AffiliateSignupVerdict
     } else if has_all(&["conversion_id", "transaction_id"]) {
-        match fields.get("is_event").and_then(lenient::flag) {
+        match fields.value("is_event").as_ref().and_then(lenient::flag) {
             Some(true) => WebhookKind::EventRegistered,
             _ => WebhookKind::ConversionRegistered,
         }
     } else if has_all(&["network_offer_id"]) {
         WebhookKind::OfferUpdated
     } else if has_all(&["network_advertiser_id"]) {
-        if signed_up {
+        if signed_up() {
             WebhookKind::AdvertiserSignedUp
         } else {
             WebhookKind::AdvertiserUpdated
         }
     } else if has_all(&["network_affiliate_id"]) {
-        if signed_up {
+        if signed_up() {
             WebhookKind::AffiliateSignedUp
         } else {
             WebhookKind::AffiliateUpdated
@@ -60,7 +59,7 @@ pub fn detect_kind(doc: &Value) -> Option<WebhookKind> {
 /// The kind to extract with: the one the URL declared, else the detected one.
 pub fn resolve_kind(
     declared: Option<WebhookKind>,
-    doc: &Value,
+    doc: &JsonValue<'_>,
 ) -> Result<(WebhookKind, KindSource), BodyError> {
     match declared {
         Some(kind) => Ok((kind, KindSource::Declared)),
@@ -74,16 +73,14 @@ pub fn resolve_kind(
 /// or a bare array holding blocked variables. One
 /// entry with an id is enough to recognise the list; entries without one are
 /// reported by the extractor, which refuses the whole delivery.
-fn is_blocked_variable_list(doc: &Value) -> bool {
+fn is_blocked_variable_list(doc: &JsonValue<'_>) -> bool {
     match doc {
-        Value::Object(fields) => fields
-            .get("blocked_variables")
+        JsonValue::Object(fields) => fields
+            .value("blocked_variables")
             .and_then(lenient::collection_items)
             .is_some(),
-        Value::Array(entries) => entries.iter().any(|entry| {
-            entry
-                .as_object()
-                .is_some_and(|entry| entry.contains_key(BLOCKED_VARIABLE_ID_FIELD))
+        JsonValue::Array(entries) => entries.iter().any(|entry| {
+            JsonObject::parse(entry).is_some_and(|entry| entry.contains(BLOCKED_VARIABLE_ID_FIELD))
         }),
         _ => false,
     }
@@ -91,15 +88,14 @@ fn is_blocked_variable_list(doc: &Value) -> bool {
 
 /// A field counts as present unless it is missing or `null`; unset markers such as
 /// `0` still show which shape the body has.
-fn is_present(fields: &Map<String, Value>, key: &str) -> bool {
-    fields.get(key).is_some_and(|value| !value.is_null())
+fn is_present(fields: &JsonObject<'_>, key: &str) -> bool {
+    fields.get(key).is_some_and(|value| value != "null")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::everflow::test_samples::sample;
-    use serde_json::json;
+    use crate::everflow::test_samples::{doc, sample};
 
     #[test]
     fn every_sample_is_detected_as_its_kind_or_the_documented_choice() {
@@ -117,41 +113,48 @@ mod tests {
     #[test]
     fn sign_up_blocks_are_found_in_every_spelling_and_place() {
         for body in [
-            json!({"network_affiliate_id": 1, "relationship": {"sign_up": {}}}),
-            json!({"network_affiliate_id": 1, "signup": {}}),
-            json!({"network_affiliate_id": 1, "sign_up": {}}),
+            r#"{"network_affiliate_id": 1, "relationship": {"sign_up": {}}}"#,
+            r#"{"network_affiliate_id": 1, "signup": {}}"#,
+            r#"{"network_affiliate_id": 1, "sign_up": {}}"#,
         ] {
-            assert_eq!(detect_kind(&body), Some(WebhookKind::AffiliateSignedUp));
+            assert_eq!(
+                detect_kind(&doc(body)),
+                Some(WebhookKind::AffiliateSignedUp)
+            );
         }
-        let null_block = json!({"network_advertiser_id": 1, "relationship": {"signup": null}});
+        let null_block = r#"{"network_advertiser_id": 1, "relationship": {"signup": null}}"#;
         assert_eq!(
-            detect_kind(&null_block),
+            detect_kind(&doc(null_block)),
             Some(WebhookKind::AdvertiserUpdated)
         );
     }
 
     #[test]
     fn bare_arrays_of_blocked_variables_are_traffic_optimized() {
-        let bare = json!([{ BLOCKED_VARIABLE_ID_FIELD: 100 }]);
-        assert_eq!(detect_kind(&bare), Some(WebhookKind::TrafficOptimized));
-        assert_eq!(detect_kind(&json!([])), None);
-        assert_eq!(detect_kind(&json!([{"network_offer_id": 1}])), None);
+        let bare = format!(r#"[{{"{BLOCKED_VARIABLE_ID_FIELD}": 100}}]"#);
+        assert_eq!(
+            detect_kind(&doc(&bare)),
+            Some(WebhookKind::TrafficOptimized)
+        );
+        assert_eq!(detect_kind(&doc("[]")), None);
+        assert_eq!(detect_kind(&doc(r#"[{"network_offer_id": 1}]"#)), None);
     }
 
     #[test]
     fn rules_apply_in_order() {
         // A verdict carries network_affiliate_id too; its own rule comes first.
-        let verdict = json!({"network_affiliate_id": 11, "new_status": "active", "employee_id": 7});
+        let verdict =
+            doc(r#"{"network_affiliate_id": 11, "new_status": "active", "employee_id": 7}"#);
         assert_eq!(
             detect_kind(&verdict),
             Some(WebhookKind::AffiliateSignupVerdict)
         );
         // Offers carry their advertiser's id.
-        let offer = json!({"network_offer_id": 1, "network_advertiser_id": 101});
+        let offer = doc(r#"{"network_offer_id": 1, "network_advertiser_id": 101}"#);
         assert_eq!(detect_kind(&offer), Some(WebhookKind::OfferUpdated));
-        let event = json!({"conversion_id": "7", "transaction_id": "t", "is_event": "true"});
+        let event = doc(r#"{"conversion_id": "7", "transaction_id": "t", "is_event": "true"}"#);
         assert_eq!(detect_kind(&event), Some(WebhookKind::EventRegistered));
-        let conversion = json!({"conversion_id": 7, "transaction_id": "t", "is_event": null});
+        let conversion = doc(r#"{"conversion_id": 7, "transaction_id": "t", "is_event": null}"#);
         assert_eq!(
             detect_kind(&conversion),
             Some(WebhookKind::ConversionRegistered)
@@ -160,10 +163,10 @@ mod tests {
 
     #[test]
     fn unknown_shapes_are_undetectable() {
-        for body in [json!({"hello": 1}), json!("text"), json!(42), json!(null)] {
-            assert_eq!(detect_kind(&body), None, "{body}");
+        for body in [r#"{"hello": 1}"#, r#""text""#, "42", "null"] {
+            assert_eq!(detect_kind(&doc(body)), None, "{body}");
             assert!(matches!(
-                resolve_kind(None, &body),
+                resolve_kind(None, &doc(body)),
                 Err(BodyError::Undetectable)
             ));
         }
@@ -171,7 +174,7 @@ mod tests {
 
     #[test]
     fn a_declared_kind_wins() {
-        let body = json!({"hello": 1});
+        let body = doc(r#"{"hello": 1}"#);
         let resolved = resolve_kind(Some(WebhookKind::OfferCreated), &body).expect("declared");
         assert_eq!(resolved, (WebhookKind::OfferCreated, KindSource::Declared));
         let conversion = sample(WebhookKind::ConversionRegistered);

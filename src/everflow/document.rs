@@ -4,15 +4,18 @@
 use serde_json::{Map, Value};
 
 use super::error::BodyError;
+use super::json::{self, JsonValue};
 
 const UTF8_BYTE_ORDER_MARK: &str = "\u{feff}";
 
 /// Parses a delivery body, checking in order: not empty, UTF-8, one JSON document.
+/// The document borrows from `body`: only its top level is decoded here, the rest
+/// when an extractor reads it (see [`json`]).
 ///
-/// serde_json's default recursion limit (128 levels) stays on: it turns hostile
+/// serde_json's recursion limit (128 levels) still applies: it turns hostile
 /// nesting such as ten thousand `[` into an `InvalidJson` error instead of a stack
 /// overflow. Real Everflow bodies nest about five levels deep.
-pub fn parse_document(body: &[u8]) -> Result<Value, BodyError> {
+pub fn parse_document(body: &[u8]) -> Result<JsonValue<'_>, BodyError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(BodyError::Empty);
     }
@@ -21,25 +24,24 @@ pub fn parse_document(body: &[u8]) -> Result<Value, BodyError> {
     })?;
     // Some HTTP stacks prefix UTF-8 with a byte order mark; it is not part of JSON.
     let text = text.strip_prefix(UTF8_BYTE_ORDER_MARK).unwrap_or(text);
-    serde_json::from_str(text).map_err(|error| BodyError::InvalidJson(error.to_string()))
+    json::parse(text).map_err(|error| BodyError::InvalidJson(error.to_string()))
 }
 
-/// A GET delivery's query pairs as a JSON object of strings, so that GET and POST
-/// deliveries go through the same extractors (which read numeric and boolean
-/// strings leniently). A repeated name keeps its last value, as most web
-/// frameworks do.
-pub fn query_pairs_document(pairs: &[(String, String)]) -> Value {
+/// A GET delivery's query pairs as the text of a JSON object of strings, to be
+/// read with [`parse_document`] like a POST body, so that GET and POST deliveries
+/// go through the same extractors (which read numeric and boolean strings
+/// leniently). A repeated name keeps its last value, as most web frameworks do.
+pub fn query_pairs_document(pairs: &[(String, String)]) -> String {
     let fields: Map<String, Value> = pairs
         .iter()
         .map(|(name, value)| (name.clone(), Value::String(value.clone())))
         .collect();
-    Value::Object(fields)
+    Value::Object(fields).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn empty_and_white_space_bodies_are_empty() {
@@ -83,7 +85,9 @@ mod tests {
     #[test]
     fn byte_order_mark_is_ignored() {
         let body = "\u{feff}{\"a\": 1}".as_bytes();
-        assert_eq!(parse_document(body).expect("parses"), json!({"a": 1}));
+        let doc = parse_document(body).expect("parses");
+        let fields = doc.as_object().expect("an object");
+        assert!(matches!(fields.value("a"), Some(JsonValue::Number(text)) if text == "1"));
     }
 
     #[test]
@@ -93,9 +97,9 @@ mod tests {
             ("payout".to_owned(), "2.50".to_owned()),
             ("conversion_id".to_owned(), "8".to_owned()),
         ];
-        assert_eq!(
-            query_pairs_document(&pairs),
-            json!({"conversion_id": "8", "payout": "2.50"})
-        );
+        let text = query_pairs_document(&pairs);
+        assert_eq!(text, r#"{"conversion_id":"8","payout":"2.50"}"#);
+        assert!(parse_document(text.as_bytes()).is_ok());
+        assert_eq!(query_pairs_document(&[]), "{}");
     }
 }

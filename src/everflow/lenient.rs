@@ -6,8 +6,7 @@ mod field_reader;
 
 pub use field_reader::FieldReader;
 
-use serde_json::Value;
-
+use super::json::JsonValue;
 use super::money::{self, NULL_VALUE};
 
 /// Digit strings up to this length are ids to normalise (`"02"` → `"2"`). Longer
@@ -18,23 +17,23 @@ const MAX_NORMALISED_ID_DIGITS: usize = 19;
 /// An id as normalised text: `2`, `"2"` and `" 02 "` all give `"2"`; other strings
 /// (hex ids) are trimmed and kept. `0`, `""`, `"null_value"`, `null` and booleans
 /// mean unset.
-pub fn id(value: &Value) -> Option<String> {
+pub fn id(value: &JsonValue<'_>) -> Option<String> {
     match value {
-        Value::Number(number) => {
-            if let Some(unsigned) = number.as_u64() {
+        JsonValue::Number(number) => {
+            if let Ok(unsigned) = number.parse::<u64>() {
                 return (unsigned != 0).then(|| unsigned.to_string());
             }
-            if let Some(signed) = number.as_i64() {
+            if let Ok(signed) = number.parse::<i64>() {
                 return Some(signed.to_string());
             }
             // `2.0`: an integer written as a float is still that integer.
-            match money::parse_decimal(&number.to_string()) {
+            match money::parse_decimal(number) {
                 Some(decimal) if decimal.is_zero() => None,
                 Some(decimal) if decimal.fract().is_zero() => Some(decimal.trunc().to_string()),
                 _ => Some(number.to_string()),
             }
         }
-        Value::String(raw) => {
+        JsonValue::String(raw) => {
             let trimmed = raw.trim();
             if is_unset_text(trimmed) {
                 return None;
@@ -47,33 +46,32 @@ pub fn id(value: &Value) -> Option<String> {
                 _ => Some(trimmed.to_owned()),
             }
         }
-        Value::Null | Value::Bool(_) | Value::Array(_) | Value::Object(_) => None,
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Array(_) | JsonValue::Object(_) => None,
     }
 }
 
 /// Text kept verbatim; `""`, `"null_value"` and `null` mean unset. Numbers and
 /// booleans give their JSON text (Everflow sends `dma` as either `"803"` or `803`).
-pub fn text(value: &Value) -> Option<String> {
+pub fn text(value: &JsonValue<'_>) -> Option<String> {
     match value {
-        Value::String(raw) if is_unset_text(raw) => None,
-        Value::String(raw) => Some(raw.clone()),
-        Value::Number(number) => Some(number.to_string()),
-        Value::Bool(flag) => Some(flag.to_string()),
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
+        JsonValue::String(raw) if is_unset_text(raw) => None,
+        JsonValue::String(raw) | JsonValue::Number(raw) => Some(raw.to_string()),
+        JsonValue::Bool(flag) => Some(flag.to_string()),
+        JsonValue::Null | JsonValue::Array(_) | JsonValue::Object(_) => None,
     }
 }
 
 /// `true`/`false`, `1`/`0`, or those as strings (any case); anything else,
 /// including Everflow's `null` booleans, is unknown.
-pub fn flag(value: &Value) -> Option<bool> {
+pub fn flag(value: &JsonValue<'_>) -> Option<bool> {
     match value {
-        Value::Bool(flag) => Some(*flag),
-        Value::Number(number) => match number.as_u64() {
-            Some(1) => Some(true),
-            Some(0) => Some(false),
+        JsonValue::Bool(flag) => Some(*flag),
+        JsonValue::Number(number) => match number.parse::<u64>() {
+            Ok(1) => Some(true),
+            Ok(0) => Some(false),
             _ => None,
         },
-        Value::String(raw) => {
+        JsonValue::String(raw) => {
             let trimmed = raw.trim();
             if trimmed == "1" || trimmed.eq_ignore_ascii_case("true") {
                 Some(true)
@@ -83,26 +81,23 @@ pub fn flag(value: &Value) -> Option<bool> {
                 None
             }
         }
-        Value::Null | Value::Array(_) | Value::Object(_) => None,
+        JsonValue::Null | JsonValue::Array(_) | JsonValue::Object(_) => None,
     }
 }
 
 /// Unix seconds from an integer, a numeric string, or a float such as
 /// `1764000000.0` (truncated); `0` means unset.
-pub fn unix_time(value: &Value) -> Option<i64> {
-    let seconds = match value {
-        Value::Number(number) => match number.as_i64() {
-            Some(whole) => whole,
-            None => whole_seconds(&number.to_string())?,
-        },
-        Value::String(raw) => {
-            let trimmed = raw.trim();
-            match trimmed.parse::<i64>() {
-                Ok(whole) => whole,
-                Err(_) => whole_seconds(trimmed)?,
-            }
+pub fn unix_time(value: &JsonValue<'_>) -> Option<i64> {
+    let text = match value {
+        JsonValue::Number(number) => number.as_ref(),
+        JsonValue::String(raw) => raw.trim(),
+        JsonValue::Null | JsonValue::Bool(_) | JsonValue::Array(_) | JsonValue::Object(_) => {
+            return None;
         }
-        Value::Null | Value::Bool(_) | Value::Array(_) | Value::Object(_) => return None,
+    };
+    let seconds = match text.parse::<i64>() {
+        Ok(whole) => whole,
+        Err(_) => whole_seconds(text)?,
     };
     (seconds != 0).then_some(seconds)
 }
@@ -112,16 +107,20 @@ fn whole_seconds(text: &str) -> Option<i64> {
 }
 
 /// The items of a collection, which Everflow shapes as `{total, entries}`, as
-/// `{total, <something>_entities}`, or (in some bodies) as a bare array.
-pub fn collection_items(value: &Value) -> Option<&Vec<Value>> {
+/// `{total, <something>_entities}`, or (in some bodies) as a bare array. In an
+/// object, the first such member in name order counts.
+pub fn collection_items<'a>(value: JsonValue<'a>) -> Option<Vec<&'a str>> {
     match value {
-        Value::Array(items) => Some(items),
-        Value::Object(map) => map
-            .iter()
-            .find(|(key, item)| {
-                (key.as_str() == "entries" || key.ends_with("_entities")) && item.is_array()
+        JsonValue::Array(items) => Some(items),
+        JsonValue::Object(fields) => fields
+            .members()
+            .find(|(name, item)| {
+                (*name == "entries" || name.ends_with("_entities")) && item.starts_with('[')
             })
-            .and_then(|(_, items)| items.as_array()),
+            .and_then(|(_, items)| match JsonValue::decode(items) {
+                JsonValue::Array(items) => Some(items),
+                _ => None,
+            }),
         _ => None,
     }
 }
@@ -133,93 +132,107 @@ fn is_unset_text(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::everflow::json;
 
-    fn parsed(body: &str) -> Value {
-        serde_json::from_str(body).expect("test JSON parses")
+    /// Applies a reader to each JSON text.
+    fn read<T>(reader: impl Fn(&JsonValue<'_>) -> T, text: &str) -> T {
+        reader(&json::parse(text).unwrap_or_else(|error| panic!("{text}: {error}")))
     }
 
     #[test]
     fn ids_normalise_numbers_and_digit_strings() {
         let hex = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
         let all_digit_hex = "00000000000000000000000000000123";
-        let cases: &[(Value, Option<&str>)] = &[
-            (json!(2), Some("2")),
-            (json!("2"), Some("2")),
-            (json!(" 02 "), Some("2")),
-            (parsed("2.0"), Some("2")),
-            (json!(hex), Some(hex)),
-            (json!(all_digit_hex), Some(all_digit_hex)),
-            (json!(" ABC-1 "), Some("ABC-1")),
-            (json!(0), None),
-            (json!("0"), None),
-            (json!(""), None),
-            (json!("null_value"), None),
-            (json!(null), None),
-            (json!(true), None),
-            (json!({"id": 1}), None),
+        let cases: &[(&str, Option<&str>)] = &[
+            ("2", Some("2")),
+            (r#""2""#, Some("2")),
+            (r#"" 02 ""#, Some("2")),
+            ("2.0", Some("2")),
+            (r#""0a1b2c3d4e5f60718293a4b5c6d7e8f9""#, Some(hex)),
+            (r#""00000000000000000000000000000123""#, Some(all_digit_hex)),
+            (r#"" ABC-1 ""#, Some("ABC-1")),
+            ("0", None),
+            (r#""0""#, None),
+            (r#""""#, None),
+            (r#""null_value""#, None),
+            ("null", None),
+            ("true", None),
+            (r#"{"id": 1}"#, None),
         ];
         for (value, expected) in cases {
-            assert_eq!(id(value).as_deref(), *expected, "{value}");
+            assert_eq!(read(id, value).as_deref(), *expected, "{value}");
         }
     }
 
     #[test]
     fn text_is_verbatim_and_unset_markers_are_none() {
-        assert_eq!(text(&json!(" a b ")).as_deref(), Some(" a b "));
+        assert_eq!(read(text, r#"" a b ""#).as_deref(), Some(" a b "));
         assert_eq!(
-            text(&json!("=HYPERLINK(\"x\")")).as_deref(),
+            read(text, r#""=HYPERLINK(\"x\")""#).as_deref(),
             Some("=HYPERLINK(\"x\")")
         );
-        assert_eq!(text(&json!(803)).as_deref(), Some("803"));
-        assert_eq!(text(&parsed("2.50")).as_deref(), Some("2.50"));
-        assert_eq!(text(&json!("")), None);
-        assert_eq!(text(&json!("null_value")), None);
-        assert_eq!(text(&json!(null)), None);
+        assert_eq!(read(text, "803").as_deref(), Some("803"));
+        assert_eq!(read(text, "2.50").as_deref(), Some("2.50"));
+        assert_eq!(read(text, r#""""#), None);
+        assert_eq!(read(text, r#""null_value""#), None);
+        assert_eq!(read(text, "null"), None);
     }
 
     #[test]
     fn flags_accept_everflows_spellings() {
-        let cases: &[(Value, Option<bool>)] = &[
-            (json!(true), Some(true)),
-            (json!(false), Some(false)),
-            (json!(1), Some(true)),
-            (json!(0), Some(false)),
-            (json!("true"), Some(true)),
-            (json!("FALSE"), Some(false)),
-            (json!("1"), Some(true)),
-            (json!("0"), Some(false)),
-            (json!(null), None),
-            (json!(2), None),
-            (json!("yes"), None),
+        let cases: &[(&str, Option<bool>)] = &[
+            ("true", Some(true)),
+            ("false", Some(false)),
+            ("1", Some(true)),
+            ("0", Some(false)),
+            (r#""true""#, Some(true)),
+            (r#""FALSE""#, Some(false)),
+            (r#""1""#, Some(true)),
+            (r#""0""#, Some(false)),
+            ("null", None),
+            ("2", None),
+            (r#""yes""#, None),
         ];
         for (value, expected) in cases {
-            assert_eq!(flag(value), *expected, "{value}");
+            assert_eq!(read(flag, value), *expected, "{value}");
         }
     }
 
     #[test]
     fn times_are_unix_seconds_with_zero_unset() {
-        assert_eq!(unix_time(&json!(1764000000)), Some(1764000000));
-        assert_eq!(unix_time(&json!("1764000000")), Some(1764000000));
-        assert_eq!(unix_time(&parsed("1764000000.0")), Some(1764000000));
-        assert_eq!(unix_time(&parsed("1764000000.9")), Some(1764000000));
-        assert_eq!(unix_time(&json!(" 1764000000.5 ")), Some(1764000000));
-        assert_eq!(unix_time(&json!(0)), None);
-        assert_eq!(unix_time(&json!("0")), None);
-        assert_eq!(unix_time(&json!("")), None);
-        assert_eq!(unix_time(&json!("2025-01-01 00:00:00")), None);
-        assert_eq!(unix_time(&json!(null)), None);
+        assert_eq!(read(unix_time, "1764000000"), Some(1764000000));
+        assert_eq!(read(unix_time, r#""1764000000""#), Some(1764000000));
+        assert_eq!(read(unix_time, "1764000000.0"), Some(1764000000));
+        assert_eq!(read(unix_time, "1764000000.9"), Some(1764000000));
+        assert_eq!(read(unix_time, r#"" 1764000000.5 ""#), Some(1764000000));
+        assert_eq!(read(unix_time, "0"), None);
+        assert_eq!(read(unix_time, r#""0""#), None);
+        assert_eq!(read(unix_time, r#""""#), None);
+        assert_eq!(read(unix_time, r#""2025-01-01 00:00:00""#), None);
+        assert_eq!(read(unix_time, "null"), None);
     }
 
     #[test]
     fn collections_come_in_three_shapes() {
-        let entries = json!({"total": 1, "entries": [1]});
-        let entities = json!({"total": 1, "user_entities": [1]});
-        let bare = json!([1]);
-        for collection in [&entries, &entities, &bare] {
-            assert_eq!(collection_items(collection), Some(&vec![json!(1)]));
+        let items = |text: &str| {
+            read(
+                |value| {
+                    collection_items(value.clone()).map(|items| {
+                        items
+                            .iter()
+                            .map(|item| item.to_string())
+                            .collect::<Vec<_>>()
+                    })
+                },
+                text,
+            )
+        };
+        let entries = r#"{"total": 1, "entries": [1]}"#;
+        let entities = r#"{"total": 1, "user_entities": [1]}"#;
+        let bare = "[1]";
+        for collection in [entries, entities, bare] {
+            assert_eq!(items(collection), Some(vec!["1".to_owned()]));
         }
-        assert_eq!(collection_items(&json!({"total": 0})), None);
+        assert_eq!(items(r#"{"total": 0}"#), None);
     }
 }

@@ -1,15 +1,17 @@
 //! The Everflow webhook domain: what a delivery body is, which kind it is, and the
 //! resources it describes. Pure: no HTTP, no SQL, no clock.
 //!
-//! The flow for one delivery: [`parse_document`] (or [`query_pairs_document`] for a
-//! GET), then [`resolve_kind`] (the URL's declared kind, else [`detect_kind`]), then
-//! [`extract`].
+//! The flow for one delivery: [`parse_document`] (of the body, or of
+//! [`query_pairs_document`] for a GET), then [`resolve_kind`] (the URL's declared
+//! kind, else [`detect_kind`]), then [`extract`]. The parsed document borrows from
+//! the body and is decoded only as far as the extractors read it ([`json`]).
 
 pub mod content_hash;
 pub mod detect;
 pub mod document;
 pub mod error;
 pub mod extract;
+pub mod json;
 pub mod kind;
 pub mod lenient;
 pub mod money;
@@ -23,6 +25,7 @@ pub use detect::{detect_kind, resolve_kind};
 pub use document::{parse_document, query_pairs_document};
 pub use error::BodyError;
 pub use extract::extract;
+pub use json::{JsonObject, JsonValue};
 pub use kind::{Family, WebhookKind};
 pub use records::{
     AccountColumns, BlockedVariableColumns, ConversionColumns, ExtractedDelivery, Micros,

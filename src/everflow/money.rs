@@ -1,16 +1,15 @@
 //! Money and other decimal text, read exactly.
 //!
 //! Everflow sends amounts as JSON numbers (`2.5`, `20.0`) or numeric strings
-//! (`"2.50"`). With serde_json's `arbitrary_precision` a number keeps the text that
-//! was sent, so every amount is parsed from decimal text and never passes through
-//! binary floating point: `0.1 + 0.2` stays `300_000` micros.
+//! (`"2.50"`). A number is read from the text that was sent (see `json.rs`), so
+//! every amount is parsed from decimal text and never passes through binary
+//! floating point: `0.1 + 0.2` stays `300_000` micros.
 
 use std::str::FromStr;
 
-use rust_decimal::{Decimal, RoundingStrategy};
-use serde_json::Value;
-
+use super::json::JsonValue;
 use super::records::Micros;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 const MICROS_PER_UNIT: i64 = 1_000_000;
 
@@ -19,8 +18,8 @@ pub const NULL_VALUE: &str = "null_value";
 
 /// A JSON number or numeric string as micro-units; `None` when unset, not a
 /// number, or beyond what an `i64` of micros can hold (about ±9.2 trillion).
-pub fn micros_from_value(value: &Value) -> Option<Micros> {
-    micros_from_text(&decimal_source_text(value)?)
+pub fn micros_from_value(value: &JsonValue<'_>) -> Option<Micros> {
+    micros_from_text(decimal_source_text(value)?)
 }
 
 /// Decimal text (`"12.5"`, `" -1.25 "`, `"1e2"`) as micro-units.
@@ -39,7 +38,7 @@ pub fn micros_from_text(text: &str) -> Option<Micros> {
 
 /// The decimal text of a JSON number or numeric string, as sent (trimmed), when it
 /// is a valid decimal; for values such as a conversion rate that are kept as text.
-pub fn decimal_text_from_value(value: &Value) -> Option<String> {
+pub fn decimal_text_from_value(value: &JsonValue<'_>) -> Option<String> {
     let text = decimal_source_text(value)?;
     let trimmed = text.trim();
     parse_decimal(trimmed).map(|_| trimmed.to_owned())
@@ -70,10 +69,9 @@ fn looks_numeric(text: &str) -> bool {
             .all(|byte| byte.is_ascii_digit() || matches!(byte, b'.' | b'+' | b'-' | b'e' | b'E'))
 }
 
-fn decimal_source_text(value: &Value) -> Option<String> {
+fn decimal_source_text<'v>(value: &'v JsonValue<'_>) -> Option<&'v str> {
     match value {
-        Value::Number(number) => Some(number.to_string()),
-        Value::String(text) => Some(text.clone()),
+        JsonValue::Number(text) | JsonValue::String(text) => Some(text),
         _ => None,
     }
 }
@@ -81,11 +79,14 @@ fn decimal_source_text(value: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::everflow::json;
+
+    fn parsed(body: &str) -> JsonValue<'_> {
+        json::parse(body).expect("test JSON parses")
+    }
 
     fn micros_of_json(body: &str) -> Option<Micros> {
-        let value: Value = serde_json::from_str(body).expect("test JSON parses");
-        micros_from_value(&value)
+        micros_from_value(&parsed(body))
     }
 
     #[test]
@@ -133,13 +134,10 @@ mod tests {
 
     #[test]
     fn decimal_text_is_kept_as_sent() {
-        let rate: Value = serde_json::from_str("0.0163").expect("test JSON parses");
-        assert_eq!(decimal_text_from_value(&rate).as_deref(), Some("0.0163"));
-        assert_eq!(
-            decimal_text_from_value(&json!(" 0.50 ")).as_deref(),
-            Some("0.50")
-        );
-        assert_eq!(decimal_text_from_value(&json!("n/a")), None);
-        assert_eq!(decimal_text_from_value(&json!(null)), None);
+        let decimal_text = |body: &str| decimal_text_from_value(&parsed(body));
+        assert_eq!(decimal_text("0.0163").as_deref(), Some("0.0163"));
+        assert_eq!(decimal_text(r#"" 0.50 ""#).as_deref(), Some("0.50"));
+        assert_eq!(decimal_text(r#""n/a""#), None);
+        assert_eq!(decimal_text("null"), None);
     }
 }

@@ -8,6 +8,7 @@ use serde::de::IgnoredAny;
 
 use super::cell::{Cell, CellRenderer, TimeStyle};
 use super::{BUFFER_BYTES, check_row_width};
+use crate::everflow::json;
 use crate::rows::{Column, RowSink, Value};
 
 /// How the objects are put together.
@@ -111,9 +112,12 @@ fn write_embedded_json(out: &mut impl Write, text: &str) -> io::Result<()> {
     }
     if text.contains(['\n', '\r']) {
         // Pretty-printed: compact it, or it would break the one-row-per-line
-        // layouts. (`arbitrary_precision` keeps numbers' exact text.)
-        let document: serde_json::Value = serde_json::from_str(text)?;
-        return Ok(serde_json::to_writer(out, &document)?);
+        // layouts. The canonical form keeps numbers' exact text (`2.50`), which
+        // a trip through serde_json's `Value` (binary floating point) would not.
+        let document = json::parse(text)?;
+        let mut compact = Vec::with_capacity(text.len());
+        json::write_canonical(&document, &[], &mut compact);
+        return out.write_all(&compact);
     }
     out.write_all(text.trim().as_bytes())
 }
@@ -162,11 +166,16 @@ mod tests {
     #[test]
     fn money_is_a_number_with_its_exact_text() {
         let printed = render_fixture(Format::Json);
-        let rows: serde_json::Value = serde_json::from_str(&printed).expect("valid JSON");
-        let payouts: Vec<String> = (0..3).map(|row| rows[row]["payout"].to_string()).collect();
+        // Raw values: a number's exact text, not its f64.
+        type Row<'a> = std::collections::HashMap<String, &'a serde_json::value::RawValue>;
+        let rows: Vec<Row<'_>> = serde_json::from_str(&printed).expect("valid JSON");
+        let payouts: Vec<&str> = rows.iter().map(|row| row["payout"].get()).collect();
         assert_eq!(payouts, ["2.50", "-1.25", "0.30"]);
-        assert!(rows[0]["payout"].is_number());
-        assert_eq!(rows[0]["params"]["b"][0], serde_json::Value::Bool(true));
+        let payout: serde_json::Value = serde_json::from_str(payouts[0]).expect("valid JSON");
+        assert!(payout.is_number());
+        let params: serde_json::Value =
+            serde_json::from_str(rows[0]["params"].get()).expect("valid JSON");
+        assert_eq!(params["b"][0], serde_json::Value::Bool(true));
     }
 
     #[test]

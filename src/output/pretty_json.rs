@@ -1,7 +1,7 @@
 //! Re-indenting a JSON body for reading, byte for byte otherwise: keys stay in
 //! the order Everflow sent them and numbers keep their exact text. serde_json
-//! cannot do this here: its maps sort keys, and transcoding mangles numbers
-//! under `arbitrary_precision`. The body is validated first, so the
+//! cannot do this here: its maps sort keys, and transcoding turns numbers into
+//! binary floating point. The body is validated first, so the
 //! re-indenter only has to track strings and nesting.
 
 use std::io::{self, Write};

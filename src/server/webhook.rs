@@ -5,18 +5,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use sha2::{Digest, Sha256};
 
 use super::auth::query_without_token;
 use super::body::read_limited;
 use super::error::WebhookError;
 use super::state::AppState;
 use crate::everflow::kind::WebhookKind;
-use crate::everflow::{
-    self, ExtractedDelivery, KindSource, detect_kind, extract, parse_document, query_pairs_document,
-};
+use crate::everflow::query_pairs_document;
+use crate::ingest::{Arrival, prepare_delivery};
 use crate::store::incoming::REFUSAL_PREFIX_BYTES;
-use crate::store::{IncomingDelivery, Refusal, Rejected, WriteFailed};
+use crate::store::{Refusal, Rejected, WriteFailed};
 
 /// `POST|GET /webhooks/{kind}`: the kind is declared by the URL.
 pub async fn receive_declared(
@@ -157,29 +155,17 @@ async fn archive(
         .map_err(|unread| Refused::new(unread.error, &unread.prefix, unread.length))?
     };
 
-    let understood = if is_get {
+    // A GET delivery's fields are its query pairs, read as the JSON object of
+    // strings they spell.
+    let get_document = is_get.then(|| {
         let pairs: Vec<(String, String)> = query
             .into_iter()
             .filter(|(name, _)| name != "token")
             .collect();
-        understand(&query_pairs_document(&pairs), declared_kind)
-    } else {
-        parse_document(&raw)
-            .map_err(WebhookError::from)
-            .and_then(|doc| understand(&doc, declared_kind))
-    };
-    let (extracted, kind_source) = understood.map_err(|e| Refused::new(e, &raw, raw.len()))?;
-
-    let resource_ids: Vec<String> = extracted
-        .resources
-        .iter()
-        .map(|r| r.resource_id.clone())
-        .collect();
-    let kind = extracted.kind;
-    let delivery = IncomingDelivery {
+        query_pairs_document(&pairs)
+    });
+    let arrival = Arrival {
         received_at,
-        kind,
-        kind_source,
         method: method_name(req),
         sender: sender_of(req),
         forwarded_for: req
@@ -187,10 +173,20 @@ async fn archive(
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
-        body_sha256: Sha256::digest(&raw).into(),
-        raw,
-        resources: extracted.resources,
     };
+    let delivery = prepare_delivery(
+        declared_kind,
+        raw.clone(),
+        get_document.as_ref().map(String::as_bytes),
+        arrival,
+    )
+    .map_err(|e| Refused::new(WebhookError::from(e), &raw, raw.len()))?;
+    let resource_ids: Vec<String> = delivery
+        .resources
+        .iter()
+        .map(|r| r.resource_id.clone())
+        .collect();
+    let (kind, kind_source) = (delivery.kind, delivery.kind_source);
     let reply = state
         .writer
         .submit(delivery)
@@ -224,20 +220,6 @@ async fn archive(
         "delivery_id": stored.delivery_id,
         "resource_ids": resource_ids,
     })))
-}
-
-fn understand(
-    doc: &serde_json::Value,
-    declared: Option<WebhookKind>,
-) -> Result<(ExtractedDelivery, KindSource), WebhookError> {
-    let (kind, source) = match declared {
-        Some(kind) => (kind, KindSource::Declared),
-        None => (
-            detect_kind(doc).ok_or(everflow::BodyError::Undetectable)?,
-            KindSource::Detected,
-        ),
-    };
-    Ok((extract(kind, doc)?, source))
 }
 
 fn content_length(req: &HttpRequest) -> Option<usize> {

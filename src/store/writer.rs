@@ -76,6 +76,16 @@ impl WriterHandle {
         Ok(receiver)
     }
 
+    /// Queues a delivery, waiting for room in the queue: for bulk loaders, which
+    /// would rather wait than be told to retry.
+    pub fn submit_waiting(&self, delivery: IncomingDelivery) -> Result<DeliveryReply, Rejected> {
+        let (reply, receiver) = oneshot::channel();
+        self.jobs
+            .send(Job::Delivery(delivery, reply))
+            .map_err(|_| Rejected::Stopped)?;
+        Ok(receiver)
+    }
+
     /// Logs a refused request, best effort: a full queue drops the log line,
     /// never a delivery. The receiver resolves once the line is committed, so
     /// the refusal is in the log by the time the sender reads our answer.
@@ -175,7 +185,10 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>) {
     let results = match store_together(conn, &batch) {
         Ok(results) => results,
         Err(e) => {
-            log::warn!("batch of {} failed ({e}); storing its jobs one by one", batch.len());
+            log::warn!(
+                "batch of {} failed ({e}); storing its jobs one by one",
+                batch.len()
+            );
             batch
                 .iter()
                 .map(|job| store_together(conn, std::slice::from_ref(job)).and_then(only))

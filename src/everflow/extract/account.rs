@@ -1,10 +1,9 @@
 //! Advertisers and partners (created / updated / signed up): the account object
 //! plus `users` and `billing`, and for sign-ups a sign-up block.
 
-use serde_json::Value;
-
 use super::{object_fields, record, required, versioned_fact_time};
 use crate::everflow::error::BodyError;
+use crate::everflow::json::JsonValue;
 use crate::everflow::kind::{Family, WebhookKind};
 use crate::everflow::lenient::FieldReader;
 use crate::everflow::records::{AccountColumns, ResourceRecord, TypedColumns};
@@ -19,22 +18,23 @@ const SIGNUP_BLOCK_PATHS: [&str; 4] = [
 ];
 
 /// The body's sign-up block, if it has one (a `null` block counts as none).
-pub fn signup_block(doc: &Value) -> Option<&Value> {
-    let fields = FieldReader::new(doc);
+pub fn signup_block<'a>(fields: &FieldReader<'a>) -> Option<FieldReader<'a>> {
     SIGNUP_BLOCK_PATHS
         .iter()
-        .filter_map(|path| fields.get(path))
-        .find(|block| block.is_object())
+        .find_map(|path| fields.object(path))
 }
 
-pub fn extract_account(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, BodyError> {
+pub fn extract_account(
+    kind: WebhookKind,
+    doc: &JsonValue<'_>,
+) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
     let id_field = match kind.family() {
         Family::Advertiser => "network_advertiser_id",
         _ => "network_affiliate_id",
     };
     let account_id = required(kind, id_field, fields.id(id_field))?;
-    let signup = signup_block(doc).map(FieldReader::new);
+    let signup = signup_block(&fields);
     let signup_text = |path: &str| signup.as_ref().and_then(|block| block.text(path));
     // Advertiser and partner sign-up fields differ; each is simply absent from the
     // other's block, so both are read the same way.
@@ -60,16 +60,15 @@ pub fn extract_account(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord,
         _ => TypedColumns::Partner(columns),
     };
     let fact_time = versioned_fact_time(kind, &fields);
-    Ok(record(account_id, fact_time, doc, typed))
+    Ok(record(account_id, fact_time, &fields, typed))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::everflow::test_samples::sample;
-    use serde_json::json;
+    use crate::everflow::test_samples::{doc, sample};
 
-    fn account(kind: WebhookKind, doc: &Value) -> (ResourceRecord, AccountColumns) {
+    fn account(kind: WebhookKind, doc: &JsonValue<'_>) -> (ResourceRecord, AccountColumns) {
         let record = extract_account(kind, doc).unwrap_or_else(|error| panic!("{error}"));
         let columns = match (&record.columns, kind.family()) {
             (TypedColumns::Advertiser(columns), Family::Advertiser)
@@ -152,12 +151,12 @@ mod tests {
 
     #[test]
     fn sign_up_spelling_and_top_level_block() {
-        for doc in [
-            json!({"network_affiliate_id": "11", "relationship": {"sign_up": {"mailing_address": {"country_code": "DE"}}}}),
-            json!({"network_affiliate_id": 11, "sign_up": {"mailing_address": {"country_code": "DE"}}}),
-            json!({"network_affiliate_id": 11, "signup": {"mailing_address": {"country_code": "DE"}}}),
+        for body in [
+            r#"{"network_affiliate_id": "11", "relationship": {"sign_up": {"mailing_address": {"country_code": "DE"}}}}"#,
+            r#"{"network_affiliate_id": 11, "sign_up": {"mailing_address": {"country_code": "DE"}}}"#,
+            r#"{"network_affiliate_id": 11, "signup": {"mailing_address": {"country_code": "DE"}}}"#,
         ] {
-            let (record, columns) = account(WebhookKind::AffiliateSignedUp, &doc);
+            let (record, columns) = account(WebhookKind::AffiliateSignedUp, &doc(body));
             assert_eq!(record.resource_id, "11");
             assert!(columns.has_signup);
             assert_eq!(columns.signup_country_code.as_deref(), Some("DE"));
@@ -166,8 +165,8 @@ mod tests {
 
     #[test]
     fn missing_account_ids_name_the_right_field() {
-        let doc = json!({"network_affiliate_id": 11});
-        let error = extract_account(WebhookKind::AdvertiserUpdated, &doc).expect_err("no id");
+        let body = doc(r#"{"network_affiliate_id": 11}"#);
+        let error = extract_account(WebhookKind::AdvertiserUpdated, &body).expect_err("no id");
         assert!(matches!(
             error,
             BodyError::MissingIdentity {
@@ -175,8 +174,8 @@ mod tests {
                 field: "network_advertiser_id"
             }
         ));
-        let doc = json!({"network_affiliate_id": "null_value"});
-        let error = extract_account(WebhookKind::AffiliateCreated, &doc).expect_err("no id");
+        let body = doc(r#"{"network_affiliate_id": "null_value"}"#);
+        let error = extract_account(WebhookKind::AffiliateCreated, &body).expect_err("no id");
         assert!(matches!(
             error,
             BodyError::MissingIdentity {

@@ -1,16 +1,18 @@
 //! `affiliate_approved_for_offer`: an envelope around the offer and the partner.
 
-use serde_json::Value;
-
 use super::{object_fields, record, required};
 use crate::everflow::error::BodyError;
+use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::records::{OfferApprovalColumns, ResourceRecord, TypedColumns};
 
 /// The identity is (offer, partner, time): a partner can be approved for the same
 /// offer again after being removed. The content hash leaves out the envelope's
 /// `webhook_generation_time`, which changes on every retry.
-pub fn extract_approval(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, BodyError> {
+pub fn extract_approval(
+    kind: WebhookKind,
+    doc: &JsonValue<'_>,
+) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
     let offer_id = required(kind, "offer_id", fields.id("offer_id"))?;
     let affiliate_id = required(kind, "affiliate_id", fields.id("affiliate_id"))?;
@@ -24,13 +26,13 @@ pub fn extract_approval(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord
         affiliate_name: fields.text("affiliate.name"),
     };
     let typed = TypedColumns::OfferApproval(columns);
-    Ok(record(resource_id, Some(event_time), doc, typed))
+    Ok(record(resource_id, Some(event_time), &fields, typed))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::everflow::test_samples::sample;
+    use crate::everflow::test_samples::{doc, sample, sample_value};
     use serde_json::json;
 
     const KIND: WebhookKind = WebhookKind::AffiliateApprovedForOffer;
@@ -54,25 +56,26 @@ mod tests {
     #[test]
     fn a_retry_with_a_new_generation_time_hashes_equal() {
         let first = sample(KIND);
-        let mut retry = first.clone();
+        let mut retry = sample_value(KIND);
         retry["webhook_generation_time"] = json!(1764009999);
-        let hash = |doc: &Value| {
-            extract_approval(KIND, doc)
+        let hash = |body: &JsonValue<'_>| {
+            extract_approval(KIND, body)
                 .unwrap_or_else(|error| panic!("{error}"))
                 .content_sha256
         };
-        assert_eq!(hash(&first), hash(&retry));
-        let mut renamed = first.clone();
+        assert_eq!(hash(&first), hash(&doc(&retry.to_string())));
+        let mut renamed = sample_value(KIND);
         renamed["offer"]["name"] = json!("VPN Annual 2");
-        assert_ne!(hash(&first), hash(&renamed));
+        assert_ne!(hash(&first), hash(&doc(&renamed.to_string())));
     }
 
     #[test]
     fn every_identity_part_is_required() {
         for part in ["offer_id", "affiliate_id", "event_time"] {
-            let mut doc = json!({"offer_id": 2, "affiliate_id": 11, "event_time": 1764000211});
-            doc[part] = json!("");
-            let error = extract_approval(KIND, &doc).expect_err(part);
+            let mut edited = json!({"offer_id": 2, "affiliate_id": 11, "event_time": 1764000211});
+            edited[part] = json!("");
+            let body = edited.to_string();
+            let error = extract_approval(KIND, &doc(&body)).expect_err(part);
             assert!(
                 matches!(error, BodyError::MissingIdentity { field, .. } if field == part),
                 "{part}: {error:?}"

@@ -1,10 +1,9 @@
 //! `traffic_optimized`: one delivery, one resource per blocked traffic variable.
 
-use serde_json::Value;
-
 use super::{record, required};
 use crate::everflow::detect::BLOCKED_VARIABLE_ID_FIELD;
 use crate::everflow::error::BodyError;
+use crate::everflow::json::{JsonObject, JsonValue};
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::lenient::{self, FieldReader};
 use crate::everflow::records::{BlockedVariableColumns, ResourceRecord, TypedColumns};
@@ -18,7 +17,7 @@ const ENTRY_SHAPE: &str = "a list of blocked variables that are each a JSON obje
 /// incomplete.
 pub fn extract_blocked_variables(
     kind: WebhookKind,
-    doc: &Value,
+    doc: &JsonValue<'_>,
 ) -> Result<Vec<ResourceRecord>, BodyError> {
     let entries = blocked_variable_entries(doc).ok_or(BodyError::UnexpectedShape {
         kind,
@@ -38,27 +37,29 @@ pub fn extract_blocked_variables(
 
 /// The entries, whether wrapped (`blocked_variables` as an array or as an Everflow
 /// collection) or sent as a bare array.
-fn blocked_variable_entries(doc: &Value) -> Option<&Vec<Value>> {
+fn blocked_variable_entries<'a>(doc: &JsonValue<'a>) -> Option<Vec<&'a str>> {
     match doc {
-        Value::Array(entries) => Some(entries),
-        Value::Object(fields) => lenient::collection_items(fields.get("blocked_variables")?),
+        JsonValue::Array(entries) => Some(entries.clone()),
+        JsonValue::Object(fields) => lenient::collection_items(fields.value("blocked_variables")?),
         _ => None,
     }
 }
 
-fn extract_entry(kind: WebhookKind, entry: &Value) -> Result<ResourceRecord, BodyError> {
-    if !entry.is_object() {
-        return Err(BodyError::UnexpectedShape {
-            kind,
-            expected: ENTRY_SHAPE,
-        });
-    }
-    let fields = FieldReader::new(entry);
+/// One entry, from its raw text.
+fn extract_entry(kind: WebhookKind, entry: &str) -> Result<ResourceRecord, BodyError> {
+    let entry = JsonObject::parse(entry).ok_or(BodyError::UnexpectedShape {
+        kind,
+        expected: ENTRY_SHAPE,
+    })?;
+    let fields = FieldReader::new(&entry);
     let blocked_id = required(
         kind,
         BLOCKED_VARIABLE_ID_FIELD,
         fields.id(BLOCKED_VARIABLE_ID_FIELD),
     )?;
+    let relationship = fields.object("relationship");
+    let related = |name: &str| relationship.as_ref().and_then(|r| r.object(name));
+    let (offer, affiliate) = (related("offer"), related("affiliate"));
     let columns = BlockedVariableColumns {
         blocked_variable_id: Some(blocked_id.clone()),
         optimization_id: fields.id("network_traffic_optimization_id"),
@@ -67,30 +68,40 @@ fn extract_entry(kind: WebhookKind, entry: &Value) -> Result<ResourceRecord, Bod
         value: fields.text("value"),
         offer_id: fields
             .id("network_offer_id")
-            .or_else(|| fields.id("relationship.offer.network_offer_id")),
-        offer_name: fields.text("relationship.offer.name"),
+            .or_else(|| offer.as_ref()?.id("network_offer_id")),
+        offer_name: offer.as_ref().and_then(|offer| offer.text("name")),
         affiliate_id: fields
             .id("network_affiliate_id")
-            .or_else(|| fields.id("relationship.affiliate.network_affiliate_id")),
-        affiliate_name: fields.text("relationship.affiliate.name"),
+            .or_else(|| affiliate.as_ref()?.id("network_affiliate_id")),
+        affiliate_name: affiliate
+            .as_ref()
+            .and_then(|affiliate| affiliate.text("name")),
         action: fields.text("action"),
         manual_override: fields.flag("manual_override"),
         time_created: fields.unix_time("time_created"),
         time_blocked: fields.unix_time("time_blocked"),
         time_blocked_until: fields.unix_time("time_blocked_until"),
-        cvr: fields.decimal_text("relationship.reporting.cvr"),
+        cvr: related("reporting").and_then(|reporting| reporting.decimal_text("cvr")),
     };
     let fact_time = columns.time_blocked;
     let typed = TypedColumns::BlockedVariable(columns);
-    Ok(record(blocked_id, fact_time, entry, typed))
+    Ok(record(blocked_id, fact_time, &fields, typed))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::everflow::content_hash::content_sha256;
-    use crate::everflow::test_samples::sample;
+    use crate::everflow::test_samples::{doc, sample, sample_value};
     use serde_json::json;
+
+    /// The raw text of the sample's `blocked_variables` array.
+    fn sample_entries() -> &'static str {
+        let JsonValue::Object(fields) = sample(KIND) else {
+            panic!("the sample is an object");
+        };
+        fields.get("blocked_variables").expect("a list")
+    }
 
     const KIND: WebhookKind = WebhookKind::TrafficOptimized;
 
@@ -103,17 +114,19 @@ mod tests {
 
     #[test]
     fn traffic_optimized_sample_yields_one_record_per_entry() {
-        let doc = sample(KIND);
-        let records =
-            extract_blocked_variables(KIND, &doc).unwrap_or_else(|error| panic!("{error}"));
+        let records = extract_blocked_variables(KIND, &sample(KIND))
+            .unwrap_or_else(|error| panic!("{error}"));
         let ids: Vec<&str> = records
             .iter()
             .map(|record| record.resource_id.as_str())
             .collect();
         assert_eq!(ids, ["100", "101", "102"]);
+        let JsonValue::Array(entries) = doc(sample_entries()) else {
+            panic!("an array");
+        };
         assert_eq!(
             records[0].content_sha256,
-            content_sha256(&doc["blocked_variables"][0])
+            content_sha256(&JsonValue::decode(entries[0]))
         );
         assert_ne!(records[0].content_sha256, records[1].content_sha256);
         let expected = BlockedVariableColumns {
@@ -144,27 +157,28 @@ mod tests {
 
     #[test]
     fn a_bare_array_reads_like_the_wrapped_list() {
-        let doc = sample(KIND);
-        let wrapped =
-            extract_blocked_variables(KIND, &doc).unwrap_or_else(|error| panic!("{error}"));
-        let bare = extract_blocked_variables(KIND, &doc["blocked_variables"])
+        let wrapped = extract_blocked_variables(KIND, &sample(KIND))
+            .unwrap_or_else(|error| panic!("{error}"));
+        let bare = extract_blocked_variables(KIND, &doc(sample_entries()))
             .unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(wrapped, bare);
-        let collection =
-            json!({"blocked_variables": {"total": 3, "entries": doc["blocked_variables"]}});
+        let entries = &sample_value(KIND)["blocked_variables"];
+        let collection = json!({"blocked_variables": {"total": 3, "entries": entries}}).to_string();
         assert_eq!(
-            extract_blocked_variables(KIND, &collection).ok(),
+            extract_blocked_variables(KIND, &doc(&collection)).ok(),
             Some(wrapped)
         );
     }
 
     #[test]
     fn one_entry_without_an_id_refuses_the_whole_delivery() {
-        let doc = json!({"blocked_variables": [
+        let body = json!({"blocked_variables": [
             {BLOCKED_VARIABLE_ID_FIELD: 100, "time_blocked": 1},
             {"variable": "sub1"},
-        ]});
-        let error = extract_blocked_variables(KIND, &doc).expect_err("second entry has no id");
+        ]})
+        .to_string();
+        let error =
+            extract_blocked_variables(KIND, &doc(&body)).expect_err("second entry has no id");
         assert!(matches!(
             error,
             BodyError::MissingIdentity {
@@ -176,22 +190,17 @@ mod tests {
 
     #[test]
     fn an_empty_list_has_no_identity() {
-        for doc in [json!({"blocked_variables": []}), json!([])] {
-            let error = extract_blocked_variables(KIND, &doc).expect_err("empty");
+        for body in [r#"{"blocked_variables": []}"#, "[]"] {
+            let error = extract_blocked_variables(KIND, &doc(body)).expect_err("empty");
             assert_eq!(error.code(), "missing_identity");
         }
     }
 
     #[test]
     fn other_shapes_are_refused() {
-        for doc in [
-            json!({}),
-            json!({"blocked_variables": "none"}),
-            json!([1, 2]),
-            json!("x"),
-        ] {
-            let error = extract_blocked_variables(KIND, &doc).expect_err("wrong shape");
-            assert_eq!(error.code(), "unexpected_shape", "{doc}");
+        for body in ["{}", r#"{"blocked_variables": "none"}"#, "[1, 2]", r#""x""#] {
+            let error = extract_blocked_variables(KIND, &doc(body)).expect_err("wrong shape");
+            assert_eq!(error.code(), "unexpected_shape", "{body}");
         }
     }
 }

@@ -1,27 +1,44 @@
 //! `conversion_registered` / `event_registered`: a flat conversion plus
 //! `relationship.{offer, advertiser, affiliate, query_parameters}`.
 
-use serde_json::Value;
-
 use super::{object_fields, record, required};
 use crate::everflow::error::BodyError;
+use crate::everflow::json::{JsonValue, write_canonical};
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::lenient::FieldReader;
 use crate::everflow::money::NULL_VALUE;
 use crate::everflow::records::{ConversionColumns, ResourceRecord, TypedColumns};
 
-pub fn extract_conversion(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, BodyError> {
+const SUB_FIELDS: [&str; 10] = [
+    "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
+];
+const ADV_FIELDS: [&str; 10] = [
+    "adv1", "adv2", "adv3", "adv4", "adv5", "adv6", "adv7", "adv8", "adv9", "adv10",
+];
+
+pub fn extract_conversion(
+    kind: WebhookKind,
+    doc: &JsonValue<'_>,
+) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
     // An integer in the webhook docs, a 32-hex string in the reporting API.
     let conversion_id = required(kind, "conversion_id", fields.id("conversion_id"))?;
     let columns = conversion_columns(&fields, conversion_id.clone());
     let fact_time = columns.conversion_time;
     let typed = TypedColumns::Conversion(Box::new(columns));
-    Ok(record(conversion_id, fact_time, doc, typed))
+    Ok(record(conversion_id, fact_time, &fields, typed))
 }
 
 fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> ConversionColumns {
     let text = |path: &str| fields.text(path);
+    let relationship = fields.object("relationship");
+    let related = |name: &str| relationship.as_ref().and_then(|r| r.object(name));
+    let (offer, advertiser, affiliate) = (
+        related("offer"),
+        related("advertiser"),
+        related("affiliate"),
+    );
+    let related_text = |related: &Option<FieldReader<'_>>, name: &str| related.as_ref()?.text(name);
     ConversionColumns {
         conversion_id: Some(conversion_id),
         conversion_time: fields.unix_time("conversion_unix_timestamp"),
@@ -39,8 +56,8 @@ fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> Conver
         sale_amount: fields.money("sale_amount"),
         coupon_code: text("coupon_code"),
         order_id: text("order_id"),
-        subs: std::array::from_fn(|slot| text(&format!("sub{}", slot + 1))),
-        advs: std::array::from_fn(|slot| text(&format!("adv{}", slot + 1))),
+        subs: SUB_FIELDS.map(text),
+        advs: ADV_FIELDS.map(text),
         source_id: text("source_id"),
         country: text("country"),
         region: text("region"),
@@ -59,42 +76,50 @@ fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> Conver
         // `0` is Everflow's "no error", so the code is read like an id.
         error_code: fields.id("error_code"),
         error_message: text("error_message"),
-        offer_id: related_id(fields, "offer", "network_offer_id"),
-        offer_name: text("relationship.offer.name"),
-        offer_status: text("relationship.offer.offer_status"),
-        advertiser_id: related_id(fields, "advertiser", "network_advertiser_id"),
-        advertiser_name: text("relationship.advertiser.name"),
-        affiliate_id: related_id(fields, "affiliate", "network_affiliate_id"),
-        affiliate_name: text("relationship.affiliate.name"),
-        query_parameters: query_parameters(fields),
+        offer_id: related_id(fields, &offer, "network_offer_id"),
+        offer_name: related_text(&offer, "name"),
+        offer_status: related_text(&offer, "offer_status"),
+        advertiser_id: related_id(fields, &advertiser, "network_advertiser_id"),
+        advertiser_name: related_text(&advertiser, "name"),
+        affiliate_id: related_id(fields, &affiliate, "network_affiliate_id"),
+        affiliate_name: related_text(&affiliate, "name"),
+        query_parameters: relationship.as_ref().and_then(query_parameters),
     }
 }
 
 /// Offer, advertiser and partner ids live only under `relationship` in POST bodies;
 /// a GET delivery's query string is flat, so the top-level name is the fallback.
-fn related_id(fields: &FieldReader<'_>, related: &str, id_field: &str) -> Option<String> {
-    fields
-        .id(&format!("relationship.{related}.{id_field}"))
+fn related_id(
+    fields: &FieldReader<'_>,
+    related: &Option<FieldReader<'_>>,
+    id_field: &str,
+) -> Option<String> {
+    related
+        .as_ref()
+        .and_then(|related| related.id(id_field))
         .or_else(|| fields.id(id_field))
 }
 
 /// Compact JSON (keys sorted); an empty object says nothing, so it is stored as unset.
-fn query_parameters(fields: &FieldReader<'_>) -> Option<String> {
-    match fields.get("relationship.query_parameters")? {
-        Value::Null => None,
-        Value::Object(parameters) if parameters.is_empty() => None,
-        Value::String(text) if text.is_empty() || text == NULL_VALUE => None,
-        parameters => Some(parameters.to_string()),
-    }
+fn query_parameters(relationship: &FieldReader<'_>) -> Option<String> {
+    let parameters = match relationship.get("query_parameters")? {
+        JsonValue::Null => return None,
+        JsonValue::Object(parameters) if parameters.is_empty() => return None,
+        JsonValue::String(text) if text.is_empty() || text == NULL_VALUE => return None,
+        parameters => parameters,
+    };
+    let mut compact = Vec::new();
+    write_canonical(&parameters, &[], &mut compact);
+    // Canonical text is built from UTF-8 pieces.
+    String::from_utf8(compact).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::everflow::test_samples::sample;
-    use serde_json::json;
+    use crate::everflow::test_samples::{doc, sample};
 
-    fn columns_of(kind: WebhookKind, doc: &Value) -> (ResourceRecord, ConversionColumns) {
+    fn columns_of(kind: WebhookKind, doc: &JsonValue<'_>) -> (ResourceRecord, ConversionColumns) {
         let record = extract_conversion(kind, doc).unwrap_or_else(|error| panic!("{error}"));
         let TypedColumns::Conversion(columns) = &record.columns else {
             panic!("not a conversion: {record:?}");
@@ -160,23 +185,23 @@ mod tests {
     #[test]
     fn reporting_api_quirks() {
         let hex_id = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
-        let doc = json!({
-            "conversion_id": hex_id,
-            "conversion_unix_timestamp": "1764064001",
-            "payout": "2.50",
-            "revenue": "-1.25",
-            "dma": 803,
-            "is_event": null,
-            "sub7": "late-slot",
-            "adv10": "=cmd|' /C calc'!A0",
-            "coupon_code": "null_value",
-            "relationship": {
-                "offer": {"network_offer_id": "2", "name": "VPN Annual"},
-                "affiliate": {"network_affiliate_id": "null_value"},
-                "query_parameters": {"b": "2", "a": "1"}
-            }
-        });
-        let (record, columns) = columns_of(WebhookKind::ConversionRegistered, &doc);
+        let body = doc(r#"{
+                "conversion_id": "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+                "conversion_unix_timestamp": "1764064001",
+                "payout": "2.50",
+                "revenue": "-1.25",
+                "dma": 803,
+                "is_event": null,
+                "sub7": "late-slot",
+                "adv10": "=cmd|' /C calc'!A0",
+                "coupon_code": "null_value",
+                "relationship": {
+                    "offer": {"network_offer_id": "2", "name": "VPN Annual"},
+                    "affiliate": {"network_affiliate_id": "null_value"},
+                    "query_parameters": {"b": "2", "a": "1"}
+                }
+            }"#);
+        let (record, columns) = columns_of(WebhookKind::ConversionRegistered, &body);
         assert_eq!(record.resource_id, hex_id);
         assert_eq!(record.fact_time, Some(1764064001));
         assert_eq!(columns.payout, Some(2_500_000));
@@ -196,18 +221,18 @@ mod tests {
 
     #[test]
     fn flat_get_deliveries_fall_back_to_top_level_ids() {
-        let doc = json!({"conversion_id": "9", "network_offer_id": "4", "is_event": "1"});
-        let (_, columns) = columns_of(WebhookKind::EventRegistered, &doc);
+        let body = doc(r#"{"conversion_id": "9", "network_offer_id": "4", "is_event": "1"}"#);
+        let (_, columns) = columns_of(WebhookKind::EventRegistered, &body);
         assert_eq!(columns.offer_id.as_deref(), Some("4"));
         assert_eq!(columns.is_event, Some(true));
     }
 
     #[test]
     fn unset_conversion_id_is_a_missing_identity() {
-        for id in [json!(0), json!("null_value"), json!(" ")] {
-            let doc = json!({"conversion_id": id, "transaction_id": "t"});
-            let error =
-                extract_conversion(WebhookKind::ConversionRegistered, &doc).expect_err("no id");
+        for id in ["0", r#""null_value""#, r#"" ""#] {
+            let body = format!(r#"{{"conversion_id": {id}, "transaction_id": "t"}}"#);
+            let error = extract_conversion(WebhookKind::ConversionRegistered, &doc(&body))
+                .expect_err("no id");
             assert!(matches!(
                 error,
                 BodyError::MissingIdentity {

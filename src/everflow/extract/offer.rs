@@ -1,14 +1,13 @@
 //! `offer_created` / `offer_updated`: the offer object (Find Offer By ID plus
 //! `relationship.targeting`).
 
-use serde_json::Value;
-
 use super::{object_fields, record, required, versioned_fact_time};
 use crate::everflow::error::BodyError;
+use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::records::{OfferColumns, ResourceRecord, TypedColumns};
 
-pub fn extract_offer(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, BodyError> {
+pub fn extract_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
     let offer_id = required(kind, "network_offer_id", fields.id("network_offer_id"))?;
     let columns = OfferColumns {
@@ -24,7 +23,7 @@ pub fn extract_offer(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, B
     Ok(record(
         offer_id,
         fact_time,
-        doc,
+        &fields,
         TypedColumns::Offer(columns),
     ))
 }
@@ -33,10 +32,9 @@ pub fn extract_offer(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, B
 mod tests {
     use super::*;
     use crate::everflow::content_hash::content_sha256;
-    use crate::everflow::test_samples::sample;
-    use serde_json::json;
+    use crate::everflow::test_samples::{doc, sample};
 
-    fn only_offer(kind: WebhookKind, doc: &Value) -> (ResourceRecord, OfferColumns) {
+    fn only_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> (ResourceRecord, OfferColumns) {
         let record = extract_offer(kind, doc).unwrap_or_else(|error| panic!("{error}"));
         let TypedColumns::Offer(columns) = record.columns.clone() else {
             panic!("not an offer: {record:?}");
@@ -82,14 +80,14 @@ mod tests {
 
     #[test]
     fn string_ids_and_unset_markers() {
-        let doc = json!({
-            "network_offer_id": "7",
-            "network_advertiser_id": "null_value",
-            "name": "",
-            "offer_status": "null_value",
-            "time_saved": "1764000009",
-        });
-        let (record, columns) = only_offer(WebhookKind::OfferUpdated, &doc);
+        let body = doc(r#"{
+                "network_offer_id": "7",
+                "network_advertiser_id": "null_value",
+                "name": "",
+                "offer_status": "null_value",
+                "time_saved": "1764000009"
+            }"#);
+        let (record, columns) = only_offer(WebhookKind::OfferUpdated, &body);
         assert_eq!(record.resource_id, "7");
         assert_eq!(record.fact_time, Some(1764000009));
         assert_eq!(columns.advertiser_id, None);
@@ -99,9 +97,9 @@ mod tests {
 
     #[test]
     fn unset_offer_id_is_a_missing_identity() {
-        for id in [json!(0), json!(""), json!("null_value"), json!(null)] {
-            let doc = json!({"network_offer_id": id, "name": "x"});
-            let error = extract_offer(WebhookKind::OfferCreated, &doc).expect_err("no id");
+        for id in ["0", r#""""#, r#""null_value""#, "null"] {
+            let body = format!(r#"{{"network_offer_id": {id}, "name": "x"}}"#);
+            let error = extract_offer(WebhookKind::OfferCreated, &doc(&body)).expect_err("no id");
             assert_eq!(
                 error.to_string().split(" (").next(),
                 Some("offer_created body has no usable network_offer_id"),

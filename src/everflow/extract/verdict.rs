@@ -1,16 +1,18 @@
 //! `affiliate_signup_verdict`: a flat record of an employee approving or rejecting
 //! a partner's sign-up.
 
-use serde_json::Value;
-
 use super::{object_fields, record, required};
 use crate::everflow::error::BodyError;
+use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::records::{ResourceRecord, SignupVerdictColumns, TypedColumns};
 
 /// The identity is (partner, time, new status): a partner can be judged more than
 /// once, and two verdicts in the same second differ by their status.
-pub fn extract_verdict(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord, BodyError> {
+pub fn extract_verdict(
+    kind: WebhookKind,
+    doc: &JsonValue<'_>,
+) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
     let affiliate_id = required(
         kind,
@@ -29,13 +31,13 @@ pub fn extract_verdict(kind: WebhookKind, doc: &Value) -> Result<ResourceRecord,
         verdict_time: Some(verdict_time),
     };
     let typed = TypedColumns::SignupVerdict(columns);
-    Ok(record(resource_id, Some(verdict_time), doc, typed))
+    Ok(record(resource_id, Some(verdict_time), &fields, typed))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::everflow::test_samples::sample;
+    use crate::everflow::test_samples::{doc, sample};
     use serde_json::json;
 
     #[test]
@@ -58,7 +60,8 @@ mod tests {
     #[test]
     fn every_identity_part_is_required() {
         let complete = json!({"network_affiliate_id": "11", "timestamp": "1764000011", "new_status": "rejected"});
-        let record = extract_verdict(WebhookKind::AffiliateSignupVerdict, &complete)
+        let body = complete.to_string();
+        let record = extract_verdict(WebhookKind::AffiliateSignupVerdict, &doc(&body))
             .unwrap_or_else(|error| panic!("{error}"));
         assert_eq!(record.resource_id, "11:1764000011:rejected");
         for (part, unset) in [
@@ -66,9 +69,11 @@ mod tests {
             ("timestamp", json!(0)),
             ("new_status", json!("null_value")),
         ] {
-            let mut doc = complete.clone();
-            doc[part] = unset;
-            let error = extract_verdict(WebhookKind::AffiliateSignupVerdict, &doc).expect_err(part);
+            let mut edited = complete.clone();
+            edited[part] = unset;
+            let body = edited.to_string();
+            let error =
+                extract_verdict(WebhookKind::AffiliateSignupVerdict, &doc(&body)).expect_err(part);
             assert!(
                 matches!(error, BodyError::MissingIdentity { field, .. } if field == part),
                 "{part}: {error:?}"

@@ -1,66 +1,86 @@
 //! Named, path-based access to a body's fields through the lenient readers.
 
-use serde_json::Value;
-
 use super::{flag, id, text, unix_time};
+use crate::everflow::json::{JsonObject, JsonValue};
 use crate::everflow::money;
 use crate::everflow::records::Micros;
 
-/// Named field access over one JSON value (a body, or one entry of a collection).
+/// Named field access over one JSON object (a body, one entry of a collection,
+/// or an object nested in either).
 #[derive(Debug, Clone, Copy)]
 pub struct FieldReader<'a> {
-    value: &'a Value,
+    object: &'a JsonObject<'a>,
 }
 
 impl<'a> FieldReader<'a> {
-    pub fn new(value: &'a Value) -> Self {
-        FieldReader { value }
+    pub fn new(object: &'a JsonObject<'a>) -> Self {
+        FieldReader { object }
+    }
+
+    pub fn as_object(&self) -> &'a JsonObject<'a> {
+        self.object
+    }
+
+    /// The object at a dotted path such as `relationship.offer`; `None` when the
+    /// path is missing or leads to something else. Each object is parsed once, so
+    /// a reader of it is cheap to take again.
+    pub fn object(&self, path: &str) -> Option<FieldReader<'a>> {
+        path.split('.')
+            .try_fold(self.object, |current, name| current.object(name))
+            .map(FieldReader::new)
     }
 
     /// The value at a dotted path such as `relationship.offer.name`; Everflow's keys
     /// never contain dots, so the dot is free to separate them.
-    pub fn get(&self, path: &str) -> Option<&'a Value> {
-        path.split('.')
-            .try_fold(self.value, |current, key| current.as_object()?.get(key))
+    pub fn get(&self, path: &str) -> Option<JsonValue<'a>> {
+        match path.bytes().rposition(|byte| byte == b'.') {
+            None => self.object.value(path),
+            Some(dot) => self.object(&path[..dot])?.object.value(&path[dot + 1..]),
+        }
     }
 
     pub fn id(&self, path: &str) -> Option<String> {
-        self.get(path).and_then(id)
+        self.get(path).as_ref().and_then(id)
     }
 
     pub fn text(&self, path: &str) -> Option<String> {
-        self.get(path).and_then(text)
+        self.get(path).as_ref().and_then(text)
     }
 
     pub fn flag(&self, path: &str) -> Option<bool> {
-        self.get(path).and_then(flag)
+        self.get(path).as_ref().and_then(flag)
     }
 
     pub fn unix_time(&self, path: &str) -> Option<i64> {
-        self.get(path).and_then(unix_time)
+        self.get(path).as_ref().and_then(unix_time)
     }
 
     pub fn money(&self, path: &str) -> Option<Micros> {
-        self.get(path).and_then(money::micros_from_value)
+        self.get(path).as_ref().and_then(money::micros_from_value)
     }
 
     pub fn decimal_text(&self, path: &str) -> Option<String> {
-        self.get(path).and_then(money::decimal_text_from_value)
+        self.get(path)
+            .as_ref()
+            .and_then(money::decimal_text_from_value)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::everflow::json;
 
     #[test]
     fn reader_follows_dotted_paths() {
-        let body = json!({
-            "payout": "2.50",
-            "relationship": {"offer": {"name": "VPN", "network_offer_id": "2"}}
-        });
-        let reader = FieldReader::new(&body);
+        let body = json::parse(
+            r#"{
+                "payout": "2.50",
+                "relationship": {"offer": {"name": "VPN", "network_offer_id": "2"}}
+            }"#,
+        )
+        .expect("test JSON parses");
+        let reader = FieldReader::new(body.as_object().expect("an object"));
         assert_eq!(
             reader.text("relationship.offer.name").as_deref(),
             Some("VPN")
@@ -71,8 +91,12 @@ mod tests {
         );
         assert_eq!(reader.text("relationship.advertiser.name"), None);
         assert_eq!(reader.text("relationship.offer.name.first"), None);
-        assert_eq!(reader.get("relationship.offer.name.first"), None);
+        assert!(reader.get("relationship.offer.name.first").is_none());
         assert_eq!(reader.money("payout"), Some(2_500_000));
         assert_eq!(reader.money("relationship"), None);
+        let offer = reader.object("relationship.offer").expect("nested object");
+        assert_eq!(offer.text("name").as_deref(), Some("VPN"));
+        assert!(reader.object("payout").is_none());
+        assert!(reader.object("relationship.offer.name").is_none());
     }
 }

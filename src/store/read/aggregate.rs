@@ -8,7 +8,7 @@ use super::datasets::Dataset;
 use super::select::conditions;
 use crate::error::Result;
 use crate::report::{BUCKET_SECONDS, Dimension, KeyPart, Sums};
-use crate::selection::{Selection, TimeBasis};
+use crate::selection::{Selection, TimeBasis, What};
 
 /// Sums per group of `dimensions` over the conversions or events `selection`
 /// picks; day and hour parts are 15-minute bucket numbers (see `report`).
@@ -68,9 +68,12 @@ pub fn sum_groups(
         .collect())
 }
 
-/// The name last seen with an id, for an offer, partner or advertiser group.
+/// The name last seen with an id, for an offer, partner or advertiser group:
+/// walks the time index back from the newest conversion (there is no index by
+/// offer or partner, see schema.sql), which finds an active one at once.
 pub fn latest_name(
     conn: &Connection,
+    what: What,
     dimension: Dimension,
     id: &KeyPart,
 ) -> Result<Option<String>> {
@@ -86,8 +89,10 @@ pub fn latest_name(
         KeyPart::Text(t) => SqlValue::Text(t.clone()),
     };
     let sql = format!(
-        "SELECT {name_column} FROM conversions WHERE {id_column} = ?1 AND {name_column} IS NOT NULL
-         ORDER BY conversion_time DESC LIMIT 1"
+        "SELECT t.{name_column} FROM conversions AS t INDEXED BY conversions_by_time
+         WHERE {base} AND t.{id_column} = ?1 AND t.{name_column} IS NOT NULL
+         ORDER BY t.conversion_time DESC LIMIT 1",
+        base = Dataset::of(what).base_filter,
     );
     Ok(conn
         .prepare_cached(&sql)?

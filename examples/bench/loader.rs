@@ -1,0 +1,97 @@
+//! Feeding prepared deliveries straight to the archive's single writer, the way
+//! `serve` does after HTTP: the storage ceiling, and the bulk path that builds
+//! a large archive exactly as `serve` would have.
+
+use std::collections::VecDeque;
+use std::path::Path;
+
+use evarchive::ingest::{Arrival, prepare_delivery};
+use evarchive::store::checkpointer::Checkpointer;
+use evarchive::store::writer::DeliveryReply;
+use evarchive::store::{IncomingDelivery, OpenMode, WriterLimits, WriterThread, open_archive};
+
+/// Replies awaited at most before submitting more.
+const IN_FLIGHT: usize = 8192;
+
+pub struct Loader {
+    writer: WriterThread,
+    checkpointer: Checkpointer,
+    pending: VecDeque<DeliveryReply>,
+    pub stored: u64,
+}
+
+impl Loader {
+    /// `experiment`: SQL run on the writer's connection first (e.g. to measure
+    /// what an index costs by dropping it); empty in real measurements.
+    pub fn open(db: &Path, max_batch: usize, experiment: &str) -> Result<Loader, String> {
+        let (conn, _) = open_archive(db, OpenMode::CreateIfMissing).map_err(|e| e.to_string())?;
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")
+            .map_err(|e| e.to_string())?;
+        conn.execute_batch(experiment).map_err(|e| e.to_string())?;
+        let checkpointer = Checkpointer::spawn(db).map_err(|e| e.to_string())?;
+        let writer = WriterThread::spawn(
+            conn,
+            WriterLimits {
+                max_batch,
+                ..WriterLimits::default()
+            },
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Loader {
+            writer,
+            checkpointer,
+            pending: VecDeque::new(),
+            stored: 0,
+        })
+    }
+
+    pub fn submit(&mut self, delivery: IncomingDelivery) -> Result<(), String> {
+        if self.pending.len() >= IN_FLIGHT {
+            self.settle_one()?;
+        }
+        let reply = self
+            .writer
+            .handle()
+            .submit_waiting(delivery)
+            .map_err(|_| "the writer stopped".to_owned())?;
+        self.pending.push_back(reply);
+        Ok(())
+    }
+
+    fn settle_one(&mut self) -> Result<(), String> {
+        if let Some(reply) = self.pending.pop_front() {
+            reply
+                .blocking_recv()
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            self.stored += 1;
+        }
+        Ok(())
+    }
+
+    /// Waits for every submitted delivery to be committed, then stops.
+    pub fn finish(mut self) -> Result<u64, String> {
+        while !self.pending.is_empty() {
+            self.settle_one()?;
+        }
+        self.writer.stop();
+        self.checkpointer.stop();
+        Ok(self.stored)
+    }
+}
+
+/// A conversion body as `serve` would have prepared it on arrival.
+pub fn prepared(body: Vec<u8>, received_at: i64) -> Result<IncomingDelivery, String> {
+    prepare_delivery(
+        Some(evarchive::everflow::WebhookKind::ConversionRegistered),
+        body.into(),
+        None,
+        Arrival {
+            received_at,
+            method: "POST",
+            sender: Some("127.0.0.1".to_owned()),
+            forwarded_for: None,
+        },
+    )
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,61 @@
+//! The benchmark harness (not part of `cargo test`): measures ingest, query and
+//! export against their physical limits on this machine. See BENCHMARKS.md.
+//!
+//! ```sh
+//! cargo build --release
+//! cargo run --release --example bench -- fsync
+//! cargo run --release --example bench -- ingest  [--conns 1,8,64,256] [--seconds 30] [--runs 3] [--mix conversions]
+//! cargo run --release --example bench -- references [--seconds 30] [--runs 3]
+//! cargo run --release --example bench -- storage [--rows 300000] [--runs 3]
+//! cargo run --release --example bench -- build-archive --db /path/big.db [--rows 10000000] [--days 90]
+//! cargo run --release --example bench -- query  --db /path/big.db [--runs 5]
+//! cargo run --release --example bench -- export --db /path/big.db [--runs 3]
+//! ```
+//!
+//! Needs `wrk` and `hyperfine` (Debian packages) and `sqlite3` for the export
+//! reference; `bench setup` installs them.
+
+mod args;
+mod build_archive;
+mod export;
+mod fsync;
+mod ingest;
+mod loader;
+mod process;
+mod query;
+mod references;
+mod stats;
+mod storage;
+mod traffic;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.is_empty() {
+        eprintln!(
+            "usage: bench setup|fsync|ingest|references|storage|build-archive|query|export [options]"
+        );
+        return ExitCode::from(2);
+    }
+    let command = args.remove(0);
+    let options = args::Options::parse(&args);
+    let result = match command.as_str() {
+        "setup" => process::install_tools(),
+        "fsync" => fsync::run(&options),
+        "ingest" => ingest::run(&options),
+        "references" => references::run(&options),
+        "storage" => storage::run(&options),
+        "build-archive" => build_archive::run(&options),
+        "query" => query::run(&options),
+        "export" => export::run(&options),
+        other => Err(format!("unknown benchmark '{other}'")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
