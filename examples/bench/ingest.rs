@@ -14,6 +14,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         "| connections | accepted/s (median) | worst | p50 ms | p99 ms | p99.9 ms | errors + non-200 | idle RSS MiB | peak RSS MiB |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut wal_peak = 0u64;
     for &conns in &connections {
         let mut results: Vec<WrkResult> = Vec::new();
         let mut idle = Vec::new();
@@ -26,12 +27,18 @@ pub fn run(options: &Options) -> Result<(), String> {
             let sampler = RssSampler::start(served.pid);
             let result = wrk(&served.url, conns, seconds, &mix);
             peaks.push(sampler.peak_kib() as f64 / 1024.0);
+            let wal = std::fs::metadata(dir.join("archive.db-wal")).map_or(0, |m| m.len());
+            wal_peak = wal_peak.max(wal);
             served.stop();
             let _ = std::fs::remove_dir_all(&dir);
             results.push(result?);
         }
         print_row(conns, &results, &idle, &peaks);
     }
+    println!(
+        "\nlargest WAL file at the end of a run: {:.1} MiB",
+        wal_peak as f64 / 1048576.0
+    );
     Ok(())
 }
 

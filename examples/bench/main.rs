@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo build --release
 //! cargo run --release --example bench -- fsync
+//! cargo run --release --example bench -- startup
 //! cargo run --release --example bench -- ingest  [--conns 1,8,64,256] [--seconds 30] [--runs 3] [--mix conversions]
 //! cargo run --release --example bench -- references [--seconds 30] [--runs 3]
 //! cargo run --release --example bench -- storage [--rows 300000] [--runs 3]
@@ -24,6 +25,7 @@ mod loader;
 mod process;
 mod query;
 mod references;
+mod startup;
 mod stats;
 mod storage;
 mod traffic;
@@ -34,7 +36,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         eprintln!(
-            "usage: bench setup|fsync|ingest|references|storage|build-archive|query|export [options]"
+            "usage: bench setup|fsync|startup|ingest|references|storage|build-archive|query|export [options]"
         );
         return ExitCode::from(2);
     }
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         "ingest" => ingest::run(&options),
         "references" => references::run(&options),
         "storage" => storage::run(&options),
+        "startup" => startup::run(&options),
         "build-archive" => build_archive::run(&options),
         "query" => query::run(&options),
         "export" => export::run(&options),

@@ -70,11 +70,11 @@ impl Served {
 }
 
 pub fn wait_for_port(port: u16) -> Result<(), String> {
-    for _ in 0..200 {
+    for _ in 0..10_000 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return Ok(());
         }
-        std::thread::sleep(Duration::from_millis(25));
+        std::thread::sleep(Duration::from_millis(1));
     }
     Err(format!("nothing listens on port {port}"))
 }

@@ -74,6 +74,7 @@ pub fn apply_connection_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
+         PRAGMA journal_size_limit = 67108864;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )
