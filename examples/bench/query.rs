@@ -54,7 +54,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         let cold = hyperfine(
             &command,
             cold_runs,
-            Some("sync; echo 3 > /proc/sys/vm/drop_caches"),
+            Some("sh -c 'sync; echo 3 > /proc/sys/vm/drop_caches'"),
         )?;
         println!(
             "| `{name}`: `evarchive {args}` | {:.1} | {:.1} | {:.1} | {:.1} |",

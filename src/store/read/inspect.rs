@@ -1,6 +1,6 @@
 //! The read queries behind `show` and `stats`.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, params};
 
 use crate::error::Result;
 
@@ -20,24 +20,24 @@ pub struct VersionRecord {
 /// Every version of the resources of `kinds` whose identity is `id`, or, for
 /// composite identities (verdicts, approvals), starts with `id:`. Oldest fact first.
 pub fn versions_of(conn: &Connection, kinds: &[&str], id: &str) -> Result<Vec<VersionRecord>> {
-    let placeholders = (0..kinds.len())
-        .map(|i| format!("?{}", i + 3))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
+    // Two index ranges per kind: the identity itself, and the composite
+    // identities it starts (`id:` up to, not including, `id;`).
+    // (As one OR, SQLite would scan every version of the kind.)
+    let mut statement = conn.prepare_cached(
         "SELECT v.kind, v.resource_id, v.fact_time, v.first_received_at, v.last_received_at,
                 v.redeliveries, v.is_current, b.raw
          FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
-         WHERE (v.resource_id = ?1 OR substr(v.resource_id, 1, length(?2)) = ?2)
-           AND v.kind IN ({placeholders})
-         ORDER BY v.resource_id, v.fact_time IS NOT NULL, v.fact_time, v.version_id"
-    );
-    let prefix = format!("{id}:");
-    let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id, &prefix];
-    params.extend(kinds.iter().map(|k| k as &dyn rusqlite::ToSql));
-    let mut statement = conn.prepare(&sql)?;
-    let versions = statement
-        .query_map(params.as_slice(), |row| {
+         WHERE v.kind = ?1 AND v.resource_id = ?2
+         UNION ALL
+         SELECT v.kind, v.resource_id, v.fact_time, v.first_received_at, v.last_received_at,
+                v.redeliveries, v.is_current, b.raw
+         FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
+         WHERE v.kind = ?1 AND v.resource_id >= ?3 AND v.resource_id < ?4",
+    )?;
+    let (from, to) = (format!("{id}:"), format!("{id};"));
+    let mut versions = Vec::new();
+    for kind in kinds {
+        let found = statement.query_map(params![kind, id, from, to], |row| {
             Ok(VersionRecord {
                 kind: row.get(0)?,
                 resource_id: row.get(1)?,
@@ -48,8 +48,26 @@ pub fn versions_of(conn: &Connection, kinds: &[&str], id: &str) -> Result<Vec<Ve
                 is_current: row.get(6)?,
                 raw: row.get(7)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        })?;
+        for version in found {
+            versions.push(version?);
+        }
+    }
+    // Oldest fact first within each resource; versions without a time first.
+    versions.sort_by(|a, b| {
+        (
+            &a.resource_id,
+            a.fact_time.is_some(),
+            a.fact_time,
+            a.first_received_at,
+        )
+            .cmp(&(
+                &b.resource_id,
+                b.fact_time.is_some(),
+                b.fact_time,
+                b.first_received_at,
+            ))
+    });
     Ok(versions)
 }
 
@@ -68,7 +86,8 @@ pub struct KindStats {
 
 pub fn kind_stats(conn: &Connection, kinds: &[&str]) -> Result<Vec<KindStats>> {
     let mut versions = conn.prepare(
-        "SELECT count(DISTINCT resource_id), count(*), coalesce(sum(redeliveries), 0)
+        "SELECT count(*) FILTER (WHERE is_current = 1), count(*),
+                coalesce(sum(redeliveries), 0)
          FROM versions WHERE kind = ?1",
     )?;
     let mut deliveries = conn.prepare(
