@@ -84,7 +84,8 @@ end
 local function new_offer(size)
   local id = next_id()
   local description = filler:sub(1, size)
-  return post("offer_updated", string.format(offer, id % 1000 + 1, 1764000000 + id % 100000000, description))
+  -- Placeholders in document order: id, description, time_saved.
+  return post("offer_updated", string.format(offer, id % 1000 + 1, description, 1764000000 + id % 100000000))
 end
 
 function request()

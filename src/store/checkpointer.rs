@@ -12,7 +12,7 @@ use rusqlite::Connection;
 use super::open::{OpenMode, open_archive};
 use crate::error::Result;
 
-const INTERVAL: Duration = Duration::from_millis(500);
+const INTERVAL: Duration = Duration::from_millis(100);
 
 pub struct Checkpointer {
     stop: Sender<()>,
@@ -47,24 +47,46 @@ impl Checkpointer {
 
 /// WAL frames (pages) after which the log is made to start over: ~64 MiB.
 const RESTART_AFTER_FRAMES: i64 = 16_384;
+/// Frames a passive pass may leave behind before the restart is attempted.
+const CAUGHT_UP_FRAMES: i64 = 512;
 
 fn checkpoint(conn: &Connection) {
     // PASSIVE never waits for readers or the writer: it copies what it can.
-    let frames = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
-        row.get::<_, i64>(1)
-    });
-    match frames {
-        // Under steady writes a passive checkpoint never catches up with the
-        // writer, and the WAL only starts over once it has: it would grow
-        // without bound. RESTART holds the writer back for the few frames
-        // left to copy (PASSIVE already copied the rest), so the next commit
-        // writes the WAL from its start again.
-        Ok(frames) if frames > RESTART_AFTER_FRAMES => {
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
-                log::warn!("background checkpoint (restart) failed: {e}");
-            }
+    let Some((frames, copied)) = passive(conn) else {
+        return;
+    };
+    if frames <= RESTART_AFTER_FRAMES {
+        return;
+    }
+    // Under steady writes a passive checkpoint never fully catches up with
+    // the writer, and the WAL only starts over once one has: it would grow
+    // without bound. RESTART does catch up, but holds the writer back while
+    // it copies and syncs, so first let passive passes shrink the backlog to
+    // what arrives during one pass; the writer then waits only for that.
+    let mut behind = frames - copied;
+    for _ in 0..8 {
+        if behind <= CAUGHT_UP_FRAMES {
+            break;
         }
-        Ok(_) => {}
-        Err(e) => log::warn!("background checkpoint failed: {e}"),
+        match passive(conn) {
+            Some((frames, copied)) => behind = frames - copied,
+            None => return,
+        }
+    }
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
+        log::warn!("background checkpoint (restart) failed: {e}");
+    }
+}
+
+/// One passive pass: (frames in the WAL, frames copied into the database).
+fn passive(conn: &Connection) -> Option<(i64, i64)> {
+    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+        Ok((row.get(1)?, row.get(2)?))
+    }) {
+        Ok(counts) => Some(counts),
+        Err(e) => {
+            log::warn!("background checkpoint failed: {e}");
+            None
+        }
     }
 }
