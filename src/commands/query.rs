@@ -3,7 +3,7 @@
 use crate::cli::QueryArgs;
 use crate::commands::reading::{self, all_column_names, announce_window};
 use crate::error::Result;
-use crate::output::{self, Format, RenderOptions};
+use crate::output::Format;
 use crate::selection::What;
 use crate::store::read::{Dataset, open_reader, select_rows};
 
@@ -26,19 +26,7 @@ pub fn run(db: &std::path::Path, args: QueryArgs) -> Result<()> {
     announce_window(&selection.window, selection.basis);
 
     let limit = (args.limit > 0).then_some(args.limit);
-    let mut sink = output::sink(
-        RenderOptions {
-            format,
-            excel: false,
-            zone: selection.window.zone.clone(),
-            max_width: if format == Format::Table {
-                reading::table_width()
-            } else {
-                None
-            },
-        },
-        Box::new(std::io::stdout().lock()),
-    );
+    let mut sink = reading::stdout_sink(format, false, selection.window.zone.clone());
     let selected = select_rows(&conn, &selection, &columns, limit, sink.as_mut())?;
     if selected.more {
         eprintln!(

@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use crate::cli::{FilterArgs, WindowArgs};
 use crate::error::{Error, Result};
 use crate::everflow::WebhookKind;
-use crate::output::Format;
+use jiff::tz::TimeZone;
+
+use crate::output::{self, Format, RenderOptions};
+use crate::rows::RowSink;
 use crate::selection::{FilterField, Filters, Selection, TimeBasis, What};
 use crate::store::read::{Dataset, DatasetColumn};
 use crate::window::{TimeWindow, now, resolve_window};
@@ -149,6 +152,24 @@ pub fn table_width() -> Option<usize> {
         return None;
     }
     terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
+}
+
+/// A renderer printing to stdout; tables fit the terminal.
+pub fn stdout_sink(format: Format, excel: bool, zone: TimeZone) -> Box<dyn RowSink> {
+    let max_width = if format == Format::Table {
+        table_width()
+    } else {
+        None
+    };
+    output::sink(
+        RenderOptions {
+            format,
+            excel,
+            zone,
+            max_width,
+        },
+        Box::new(std::io::stdout().lock()),
+    )
 }
 
 /// Where the output goes: stdout, or a file written under a temporary name

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::cli::ReportArgs;
 use crate::commands::reading::{self, announce_window};
 use crate::error::{Error, Result};
-use crate::output::{self, Format, RenderOptions};
+use crate::output::Format;
 use crate::report::{Dimension, KeyPart, Sums, label_time_buckets};
 use crate::rows::{Column, ColumnKind, RowSink, Value};
 use crate::selection::What;
@@ -71,19 +71,7 @@ pub fn run(db: &std::path::Path, args: ReportArgs) -> Result<()> {
     }
 
     let columns = report_columns(&dimensions, what);
-    let mut sink = output::sink(
-        RenderOptions {
-            format,
-            excel: args.excel,
-            zone: selection.window.zone.clone(),
-            max_width: if format == Format::Table {
-                reading::table_width()
-            } else {
-                None
-            },
-        },
-        Box::new(std::io::stdout().lock()),
-    );
+    let mut sink = reading::stdout_sink(format, args.excel, selection.window.zone.clone());
     sink.begin(&columns).map_err(Error::Output)?;
     let mut totals: BTreeMap<Option<KeyPart>, Sums> = BTreeMap::new();
     let currency_position = dimensions.iter().position(|d| *d == Dimension::Currency);

@@ -6,7 +6,7 @@ use crate::cli::StatsArgs;
 use crate::commands::reading;
 use crate::error::{Error, Result};
 use crate::everflow::WebhookKind;
-use crate::output::{self, Format, RenderOptions};
+use crate::output::Format;
 use crate::rows::{Column, ColumnKind, Value};
 use crate::store::read::{kind_stats, open_reader, refusals_without_kind};
 
@@ -28,19 +28,7 @@ pub fn run(db: &Path, args: StatsArgs) -> Result<()> {
         Column::new("first_received", TimeMillis),
         Column::new("last_received", TimeMillis),
     ];
-    let mut sink = output::sink(
-        RenderOptions {
-            format,
-            excel: false,
-            zone: jiff::tz::TimeZone::UTC,
-            max_width: if format == Format::Table {
-                reading::table_width()
-            } else {
-                None
-            },
-        },
-        Box::new(std::io::stdout().lock()),
-    );
+    let mut sink = reading::stdout_sink(format, false, jiff::tz::TimeZone::UTC);
     sink.begin(&columns).map_err(Error::Output)?;
     let optional = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
     for s in &stats {
