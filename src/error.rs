@@ -55,9 +55,6 @@ pub enum Error {
 
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
-
-    #[error("the archive writer stopped unexpectedly; see the messages above")]
-    WriterStopped,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,6 +16,7 @@ mod capture;
 mod limits;
 mod object;
 mod split;
+mod strings;
 
 use std::borrow::Cow;
 
@@ -23,6 +24,7 @@ use serde_json::value::RawValue;
 
 pub use canonical::{CanonicalSink, write_canonical, write_canonical_object};
 pub use object::JsonObject;
+pub use strings::StringTracker;
 
 /// One JSON value, decoded one level: an object or array keeps its members as raw
 /// text, decoded in turn when read.

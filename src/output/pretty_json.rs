@@ -6,6 +6,8 @@
 
 use std::io::{self, Write};
 
+use crate::everflow::json::StringTracker;
+
 const INDENT: &[u8] = b"  ";
 
 /// Writes `raw` re-indented when it is one JSON document; returns false (and
@@ -16,8 +18,7 @@ pub fn write_pretty_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<bool> {
     }
     let mut pretty = Vec::with_capacity(raw.len() * 2);
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = StringTracker::default();
     let mut bytes = raw.iter().copied().peekable();
     let newline = |pretty: &mut Vec<u8>, depth: usize| {
         pretty.push(b'\n');
@@ -26,22 +27,12 @@ pub fn write_pretty_json(out: &mut dyn Write, raw: &[u8]) -> io::Result<bool> {
         }
     };
     while let Some(byte) = bytes.next() {
-        if in_string {
+        if strings.in_string(byte) {
             pretty.push(byte);
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
             continue;
         }
         match byte {
             b' ' | b'\t' | b'\n' | b'\r' => {}
-            b'"' => {
-                in_string = true;
-                pretty.push(byte);
-            }
             b'{' | b'[' => {
                 pretty.push(byte);
                 // Skip white space to see whether the container is empty.

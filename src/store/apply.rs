@@ -10,7 +10,11 @@ use crate::everflow::records::ResourceRecord;
 /// What storing one resource means, decided by looking at the archive.
 enum Plan {
     /// This exact content is archived already: count the redelivery.
-    Redelivery { version_id: i64 },
+    /// `same_bytes` is the version's body when this delivery repeats its bytes too.
+    Redelivery {
+        version_id: i64,
+        same_bytes: Option<i64>,
+    },
     /// New content. `supersedes` is the current version it replaces as current;
     /// `is_current` is false when it is older than the current one (it arrived late).
     NewVersion {
@@ -35,7 +39,6 @@ pub fn apply_delivery(
     conn: &Connection,
     delivery: &IncomingDelivery,
 ) -> rusqlite::Result<StoredDelivery> {
-    let body_id = body_id_for(conn, delivery)?;
     let resource_ids = delivery
         .resources
         .iter()
@@ -47,6 +50,14 @@ pub fn apply_delivery(
     // delivery row is written once, with its final outcome.
     if let [resource] = delivery.resources.as_slice() {
         let plan = plan(conn, delivery, resource)?;
+        // The plan's lookup already found a body with these bytes, if any.
+        let body_id = match plan {
+            Plan::Redelivery {
+                same_bytes: Some(body_id),
+                ..
+            } => body_id,
+            _ => insert_body(conn, delivery)?,
+        };
         let outcome = plan.outcome();
         let delivery_id = insert_delivery(conn, delivery, body_id, &resource_ids, outcome)?;
         carry_out(conn, delivery, resource, plan, body_id, delivery_id)?;
@@ -58,6 +69,7 @@ pub fn apply_delivery(
 
     // Several resources may repeat one another, so each is planned only after
     // the previous one is stored, and the delivery's outcome is settled last.
+    let body_id = body_id_for(conn, delivery)?;
     let delivery_id = insert_delivery(
         conn,
         delivery,
@@ -106,6 +118,10 @@ fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Resu
             return Ok(body_id);
         }
     }
+    insert_body(conn, delivery)
+}
+
+fn insert_body(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
     conn.prepare_cached("INSERT INTO bodies (sha256, raw) VALUES (?1, ?2)")?
         .execute(params![&delivery.body_sha256[..], &delivery.raw[..]])?;
     Ok(conn.last_insert_rowid())
@@ -143,18 +159,27 @@ fn plan(
     resource: &ResourceRecord,
 ) -> rusqlite::Result<Plan> {
     let kind = delivery.kind.as_str();
-    let same_content: Option<i64> = conn
+    let same_content: Option<(i64, Option<i64>)> = conn
         .prepare_cached(
-            "SELECT version_id FROM versions
-             WHERE kind = ?1 AND resource_id = ?2 AND content_sha256 = ?3",
+            "SELECT v.version_id, CASE WHEN b.sha256 = ?4 THEN b.body_id END
+             FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
+             WHERE v.kind = ?1 AND v.resource_id = ?2 AND v.content_sha256 = ?3",
         )?
         .query_row(
-            params![kind, resource.resource_id, &resource.content_sha256[..]],
-            |row| row.get(0),
+            params![
+                kind,
+                resource.resource_id,
+                &resource.content_sha256[..],
+                &delivery.body_sha256[..]
+            ],
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    if let Some(version_id) = same_content {
-        return Ok(Plan::Redelivery { version_id });
+    if let Some((version_id, same_bytes)) = same_content {
+        return Ok(Plan::Redelivery {
+            version_id,
+            same_bytes,
+        });
     }
 
     let current: Option<(i64, Option<i64>)> = conn
@@ -195,7 +220,7 @@ fn carry_out(
     delivery_id: i64,
 ) -> rusqlite::Result<()> {
     match plan {
-        Plan::Redelivery { version_id } => {
+        Plan::Redelivery { version_id, .. } => {
             conn.prepare_cached(
                 "UPDATE versions
                  SET redeliveries = redeliveries + 1,

@@ -10,6 +10,7 @@
 //! parsing; a refused document is therefore parsed again in full, so that every
 //! error message is exactly the one a full parse gives.
 
+use super::strings::StringTracker;
 use serde_json::Value;
 
 /// serde_json refuses the 128th nested array or object.
@@ -55,19 +56,13 @@ fn needs_full_parse(bytes: &[u8]) -> bool {
 /// The deepest nesting of arrays and objects outside strings, counted up to one
 /// past the limit.
 fn deepest_nesting(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut strings = StringTracker::default();
     for &byte in bytes {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
+        if strings.in_string(byte) {
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
