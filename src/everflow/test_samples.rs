@@ -1,5 +1,6 @@
-//! The shared sample bodies (one per kind), read at test time so that tests always
-//! check the documented shapes rather than a copy of them.
+//! The sample bodies (one per kind, `examples/samples/`), read at test time. They
+//! are the repository's copy of the documented shapes, so a fresh clone tests
+//! with nothing beside it.
 
 use super::document::parse_document;
 use super::json::JsonValue;
@@ -7,7 +8,7 @@ use super::kind::WebhookKind;
 
 pub fn sample_bytes(kind: WebhookKind) -> Vec<u8> {
     let path = format!(
-        "{}/../shared/everflow/samples/{}.json",
+        "{}/examples/samples/{}.json",
         env!("CARGO_MANIFEST_DIR"),
         kind.as_str()
     );

@@ -149,7 +149,7 @@ pub fn reply_of(response: ureq::Response) -> Reply {
 }
 
 pub fn samples_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/everflow/samples")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/samples")
 }
 
 pub fn sample(kind: &str) -> Vec<u8> {
