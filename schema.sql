@@ -1,5 +1,7 @@
 -- evarchive archive schema: the one source of truth, embedded in the binary and
--- applied in one transaction when an archive is created.
+-- applied in one transaction when an archive is created. An archive made by an
+-- earlier release is brought to this schema by the numbered files in
+-- migrations/ (tests check that both roads lead to the same schema).
 --
 -- Conventions:
 --   * times of facts are Unix seconds (Everflow's resolution); arrival times are
@@ -11,7 +13,7 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- Every distinct byte sequence received, exactly as received. Kept apart from the
 -- rows queries scan, so a 50 KB offer body never slows a report down. A
@@ -31,8 +33,10 @@ CREATE TABLE deliveries (
     kind_source   TEXT NOT NULL CHECK (kind_source IN ('declared', 'detected')),
     method        TEXT NOT NULL,
     -- 'new': a resource never seen; 'version': new content for a known resource;
-    -- 'duplicate': content already archived (a redelivery).
-    outcome       TEXT NOT NULL CHECK (outcome IN ('new', 'version', 'duplicate')),
+    -- 'restored': content archived before, which becomes current again (a
+    -- status that returns to an earlier value); 'duplicate': content already
+    -- archived that changes nothing (a redelivery).
+    outcome       TEXT NOT NULL CHECK (outcome IN ('new', 'version', 'restored', 'duplicate')),
     body_id       INTEGER NOT NULL REFERENCES bodies (body_id),
     -- The resource identities the delivery carried, comma-separated.
     resource_ids  TEXT NOT NULL,
@@ -42,12 +46,18 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_by_time ON deliveries (received_at);
 CREATE INDEX deliveries_by_kind_time ON deliveries (kind, received_at);
 
--- One row per distinct content of a resource. The identity is (kind, resource_id);
--- a redelivery of the same content only bumps redeliveries/last_received_at.
+-- One row per distinct content of a resource. A resource is identified by its
+-- type and id (an offer is one resource whether offer_created or offer_updated
+-- carried it); kind is the event type of the delivery that first brought this
+-- content. A redelivery of the same content only bumps redeliveries and
+-- last_received_at.
 CREATE TABLE versions (
     version_id        INTEGER PRIMARY KEY,
-    kind              TEXT NOT NULL,
+    resource_type     TEXT NOT NULL CHECK (resource_type IN ('offer', 'advertiser', 'partner',
+                          'signup_verdict', 'offer_approval', 'conversion', 'event',
+                          'blocked_variable')),
     resource_id       TEXT NOT NULL,
+    kind              TEXT NOT NULL,
     content_sha256    BLOB NOT NULL,
     body_id           INTEGER NOT NULL REFERENCES bodies (body_id),
     first_delivery_id INTEGER NOT NULL REFERENCES deliveries (delivery_id),
@@ -55,15 +65,26 @@ CREATE TABLE versions (
     first_received_at INTEGER NOT NULL,
     last_received_at  INTEGER NOT NULL,
     redeliveries      INTEGER NOT NULL DEFAULT 0,
-    -- 1 for the version with the latest fact time (ties: the later arrival), which
-    -- is not always the last to arrive: Everflow does not guarantee order.
+    -- 1 for the current version: among the versions with the latest fact
+    -- time, the one whose content arrived last (Everflow sends no update time
+    -- for conversions, and does not guarantee order).
     is_current        INTEGER NOT NULL CHECK (is_current IN (0, 1)),
-    UNIQUE (kind, resource_id, content_sha256)
+    UNIQUE (resource_type, resource_id, content_sha256)
 ) STRICT;
-CREATE UNIQUE INDEX versions_one_current ON versions (kind, resource_id) WHERE is_current = 1;
+CREATE UNIQUE INDEX versions_one_current ON versions (resource_type, resource_id) WHERE is_current = 1;
+
+-- When content archived before became current again, and by which delivery:
+-- with the versions' first arrivals, the sequence of states `show` prints.
+CREATE TABLE restorations (
+    version_id  INTEGER NOT NULL REFERENCES versions (version_id),
+    delivery_id INTEGER REFERENCES deliveries (delivery_id),
+    received_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX restorations_by_version ON restorations (version_id);
 
 -- Typed columns, one table per family, keyed by version. kind, is_current and the
--- times are repeated here so that queries and reports read one table only.
+-- times are repeated here so that queries and reports read one table only;
+-- is_current follows the version's.
 
 CREATE TABLE conversions (
     version_id         INTEGER PRIMARY KEY REFERENCES versions (version_id),

@@ -1,8 +1,16 @@
-//! The command line, as clap types only; `config.rs` turns them into settings.
+//! The command line, as clap types only; `config/` turns them into validated
+//! settings. Closed sets (WHAT, formats, dimensions, kinds) are `ValueEnum`s,
+//! so clap itself refuses a wrong value (exit 2) and lists the accepted ones.
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValue;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::everflow::WebhookKind;
+use crate::output::Format;
+use crate::report::Dimension;
+use crate::selection::What;
 
 /// A durable, queryable archive of every webhook an Everflow account sends.
 #[derive(Debug, Parser)]
@@ -29,11 +37,12 @@ pub enum Command {
     Query(QueryArgs),
     /// Write every matching record as CSV (or TSV, JSON, NDJSON) for a spreadsheet.
     Export(ExportArgs),
-    /// Sum conversions or events per offer, partner, day… with payout, revenue, profit.
+    /// Sum conversions or events per offer, partner, day…: count, payout and
+    /// revenue per status, and profit from approved ones.
     Report(ReportArgs),
-    /// Every version of one record: when it arrived, how often, and its raw JSON.
+    /// Every version of one record: its states in order of arrival, and its raw JSON.
     Show(ShowArgs),
-    /// Per kind: records, versions, redeliveries, refusals; the archive's size.
+    /// Per resource type: resources, versions, deliveries, redeliveries, refusals.
     Stats(StatsArgs),
 }
 
@@ -43,14 +52,20 @@ pub struct WindowArgs {
     /// Start of the window (inclusive): 30m, 36h, 1d, 2w (back from now), now,
     /// today, yesterday, 2026-11-01, 2026-11-01T08:00 (in --tz), or RFC 3339.
     /// Without it: from the beginning.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "month")]
     pub since: Option<String>,
 
     /// End of the window (exclusive), in the same forms as --since. Without it: now.
-    #[arg(long, allow_hyphen_values = true)]
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "month")]
     pub until: Option<String>,
 
-    /// IANA time zone for today/yesterday, dates, day/hour buckets and printed times.
+    /// One calendar month in --tz, e.g. 2026-11 (the same as --since 2026-11-01
+    /// --until 2026-12-01).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+
+    /// IANA time zone for today/yesterday, dates, months, day/hour buckets and
+    /// printed times.
     #[arg(long, env = "EVARCHIVE_TZ", default_value = "UTC")]
     pub tz: String,
 
@@ -59,66 +74,114 @@ pub struct WindowArgs {
     pub by_received: bool,
 }
 
-/// Filters; each applies where the records have the field.
+/// Filters; each applies where the records have the field. Flags that take ids,
+/// statuses or codes accept several values separated by commas (`--status
+/// approved,pending`); sub ids and event names may hold commas, so they take
+/// several values by repeating the flag (`--sub1 a --sub1 b`).
 #[derive(Debug, Args)]
 pub struct FilterArgs {
-    /// Offer id.
-    #[arg(long, value_name = "ID")]
-    pub offer: Option<String>,
-    /// Partner (affiliate) id.
-    #[arg(long, visible_alias = "partner", value_name = "ID")]
-    pub affiliate: Option<String>,
-    /// Advertiser id.
-    #[arg(long, value_name = "ID")]
-    pub advertiser: Option<String>,
-    /// Status (approved, pending, rejected, invalid; offer/account status; for
-    /// deliveries: new, version, duplicate).
-    #[arg(long, value_name = "S")]
-    pub status: Option<String>,
-    /// Post-conversion event name.
+    /// Offer ids.
+    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    pub offer: Vec<String>,
+    /// Partner (affiliate) ids.
+    #[arg(
+        long,
+        visible_alias = "partner",
+        value_name = "ID,…",
+        value_delimiter = ','
+    )]
+    pub affiliate: Vec<String>,
+    /// Advertiser ids.
+    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    pub advertiser: Vec<String>,
+    /// Statuses: approved, pending, rejected, invalid for conversions and events;
+    /// the offer, account or verdict status elsewhere; for deliveries the outcome
+    /// (new, version, restored, duplicate); for refusals the HTTP status.
+    #[arg(long, value_name = "S,…", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Conversion ids (also post-conversion events' own ids).
+    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    pub conversion_id: Vec<String>,
+    /// Transaction (click) ids; a conversion and its events share one.
+    #[arg(long, value_name = "ID,…", value_delimiter = ',')]
+    pub transaction_id: Vec<String>,
+    /// Post-conversion event name (repeat for several).
     #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
-    pub event: Option<String>,
-    /// Country code (US, GB…).
-    #[arg(long, value_name = "CC")]
-    pub country: Option<String>,
-    /// Currency (USD, EUR…).
-    #[arg(long, value_name = "C")]
-    pub currency: Option<String>,
-    /// Sub id 1.
+    pub event: Vec<String>,
+    /// Country codes (US, GB…).
+    #[arg(long, value_name = "CC,…", value_delimiter = ',')]
+    pub country: Vec<String>,
+    /// Currencies (USD, EUR…).
+    #[arg(long, value_name = "C,…", value_delimiter = ',')]
+    pub currency: Vec<String>,
+    /// Sub id 1, matched exactly (repeat for several).
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
-    pub sub1: Option<String>,
+    pub sub1: Vec<String>,
     /// Sub id 2.
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
-    pub sub2: Option<String>,
+    pub sub2: Vec<String>,
     /// Sub id 3.
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
-    pub sub3: Option<String>,
+    pub sub3: Vec<String>,
     /// Sub id 4.
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
-    pub sub4: Option<String>,
+    pub sub4: Vec<String>,
     /// Sub id 5.
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
-    pub sub5: Option<String>,
-    /// Webhook kind, for deliveries (e.g. conversion_registered).
-    #[arg(long, value_name = "KIND")]
-    pub kind: Option<String>,
+    pub sub5: Vec<String>,
+    /// Sub id 6.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub sub6: Vec<String>,
+    /// Sub id 7.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub sub7: Vec<String>,
+    /// Sub id 8.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub sub8: Vec<String>,
+    /// Sub id 9.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub sub9: Vec<String>,
+    /// Sub id 10.
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub sub10: Vec<String>,
+    /// Webhook kinds, for deliveries and refusals (e.g. conversion_registered).
+    #[arg(long, value_name = "KIND,…", value_delimiter = ',', ignore_case = true)]
+    pub kind: Vec<KindName>,
     /// Every version of each record, not only the current one.
     #[arg(long)]
     pub versions: bool,
 }
 
+impl FilterArgs {
+    /// The sub-id flags, slot 1 first.
+    pub fn subs(&self) -> [&[String]; 10] {
+        [
+            &self.sub1,
+            &self.sub2,
+            &self.sub3,
+            &self.sub4,
+            &self.sub5,
+            &self.sub6,
+            &self.sub7,
+            &self.sub8,
+            &self.sub9,
+            &self.sub10,
+        ]
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// conversions, events, offers, advertisers, partners (or affiliates),
-    /// verdicts, approvals, blocked, deliveries.
-    pub what: String,
+    /// What to list.
+    #[arg(ignore_case = true)]
+    pub what: What,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// table, csv, tsv, json or ndjson.
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table, ignore_case = true)]
+    pub format: Format,
     /// Columns to print, comma-separated (default: a few for a table, all otherwise).
     #[arg(long, value_delimiter = ',')]
     pub columns: Option<Vec<String>>,
@@ -129,54 +192,75 @@ pub struct QueryArgs {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// conversions, events, offers, advertisers, partners (or affiliates),
-    /// verdicts, approvals, blocked, deliveries.
-    pub what: String,
+    /// What to write.
+    #[arg(ignore_case = true)]
+    pub what: What,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// csv, tsv, json or ndjson.
-    #[arg(long, default_value = "csv")]
-    pub format: String,
-    /// Spreadsheet-safe CSV/TSV: UTF-8 BOM, CRLF, plain date-times, long ids
-    /// kept as text, and cells that a spreadsheet would run as a formula defused.
-    #[arg(long)]
-    pub excel: bool,
+    /// Output format: csv (the default), tsv, json or ndjson.
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub file: FileArgs,
     /// Columns to write, comma-separated (default: all).
     #[arg(long, value_delimiter = ',')]
     pub columns: Option<Vec<String>>,
+}
+
+/// Output for a spreadsheet or a file, shared by `export` and `report`.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Spreadsheet-safe CSV (or TSV): UTF-8 BOM, CRLF, plain date-times, ids and
+    /// number-like text kept as text, and cells a spreadsheet would run as a
+    /// formula defused.
+    #[arg(long)]
+    pub excel: bool,
     /// Write to FILE instead of stdout (completed under a temporary name, then
     /// renamed, so FILE is never half-written).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
+/// The records a report can sum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Summable {
+    #[value(alias = "conversion")]
+    Conversions,
+    #[value(alias = "event")]
+    Events,
+}
+
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// conversions or events.
-    pub what: String,
-    /// Group by: offer, affiliate, advertiser, day, hour, status, country, event,
-    /// sub1…sub5, currency. Repeat for nested groups (--by offer --by day).
-    #[arg(long = "by", value_name = "DIM", required = true)]
-    pub by: Vec<String>,
+    #[arg(ignore_case = true)]
+    pub what: Summable,
+    /// Group by this; repeat for nested groups (--by offer --by day).
+    #[arg(long = "by", value_name = "DIM", required = true, ignore_case = true)]
+    pub by: Vec<Dimension>,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
     pub window: WindowArgs,
-    /// table, csv, tsv, json or ndjson.
-    #[arg(long, default_value = "table")]
-    pub format: String,
-    /// Spreadsheet-safe CSV/TSV (see `export --excel`).
-    #[arg(long)]
-    pub excel: bool,
+    /// Output format (default: a table, or CSV with --excel or -o).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub file: FileArgs,
+    /// Columns to print, comma-separated (default: all; a narrow terminal drops
+    /// the least important first and says which).
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
 }
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// offer, advertiser, partner (affiliate), conversion, event, verdict,
-    /// approval, blocked — singular or plural.
-    pub what: String,
+    /// approval, blocked.
+    #[arg(ignore_case = true)]
+    pub what: What,
     /// The record's id (e.g. an offer id, a conversion id).
     pub id: String,
     /// IANA time zone for the printed times.
@@ -186,9 +270,9 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
-    /// table, csv, tsv, json or ndjson.
-    #[arg(long, default_value = "table")]
-    pub format: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table, ignore_case = true)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -208,8 +292,9 @@ pub struct ServeArgs {
     #[arg(long, env = "EVARCHIVE_MAX_BODY", default_value_t = 10 * 1024 * 1024)]
     pub max_body: usize,
 
-    /// The base URL Everflow reaches this server at (e.g. https://hooks.example.com),
-    /// used only to print the webhook URLs to paste. Defaults to the listening address.
+    /// The base URL Everflow reaches this server at (http:// or https://, e.g.
+    /// https://hooks.example.com), used only to print the webhook URLs to paste.
+    /// Defaults to the listening address.
     #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -223,4 +308,33 @@ pub struct ServeArgs {
     /// privkey.pem). Needs --tls-cert.
     #[arg(long, env = "EVARCHIVE_TLS_KEY", value_name = "PATH")]
     pub tls_key: Option<PathBuf>,
+}
+
+/// A webhook kind on the command line: its canonical name, or `partner_…` for
+/// `affiliate_…` as in Everflow's UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindName(pub WebhookKind);
+
+const KIND_NAMES: [KindName; 13] = {
+    let mut names = [KindName(WebhookKind::OfferCreated); 13];
+    let mut i = 0;
+    while i < 13 {
+        names[i] = KindName(WebhookKind::ALL[i]);
+        i += 1;
+    }
+    names
+};
+
+impl ValueEnum for KindName {
+    fn value_variants<'a>() -> &'a [Self] {
+        &KIND_NAMES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let value = PossibleValue::new(self.0.as_str());
+        Some(match self.0.partner_alias() {
+            Some(alias) => value.alias(alias),
+            None => value,
+        })
+    }
 }

@@ -24,6 +24,18 @@ pub enum Error {
         supported: i64,
     },
 
+    #[error(
+        "{path} has schema version {found}, from an earlier release; this evarchive reads version {current}. Start `evarchive serve` on it once to upgrade it in place (in one transaction: the file is unchanged unless the upgrade completes), then run this again"
+    )]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        current: i64,
+    },
+
+    #[error("cannot upgrade the archive's schema: {0}; the archive was left as it was")]
+    Migration(String),
+
     #[error("no {what} with id {id} in the archive; list them with `evarchive query {what}`")]
     NotFound { what: &'static str, id: String },
 

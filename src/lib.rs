@@ -21,16 +21,18 @@ pub mod window;
 pub use error::{Error, Result};
 
 use cli::{Cli, Command};
-use config::ServeConfig;
+use config::{ExportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig, StatsConfig};
 
-/// Runs the parsed command line.
+/// Runs the parsed command line: each command's flags become its validated
+/// config, which its `run` takes.
 pub fn run(cli: Cli) -> Result<()> {
+    let db = cli.db;
     match cli.command {
-        Command::Serve(args) => commands::serve::run(ServeConfig::from_args(cli.db, args)?),
-        Command::Query(args) => commands::query::run(&cli.db, args),
-        Command::Export(args) => commands::export::run(&cli.db, args),
-        Command::Report(args) => commands::report::run(&cli.db, args),
-        Command::Show(args) => commands::show::run(&cli.db, args),
-        Command::Stats(args) => commands::stats::run(&cli.db, args),
+        Command::Serve(args) => commands::serve::run(ServeConfig::from_args(db, args)?),
+        Command::Query(args) => commands::query::run(QueryConfig::from_args(db, args)?),
+        Command::Export(args) => commands::export::run(ExportConfig::from_args(db, args)?),
+        Command::Report(args) => commands::report::run(ReportConfig::from_args(db, args)?),
+        Command::Show(args) => commands::show::run(ShowConfig::from_args(db, args)?),
+        Command::Stats(args) => commands::stats::run(StatsConfig::from_args(db, args)),
     }
 }

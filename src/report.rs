@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::error::{Error, Result};
+use crate::rows::{Column, ColumnKind};
 
 /// A dimension to group by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,43 +20,70 @@ pub enum Dimension {
     Status,
     Country,
     Event,
-    /// `sub1` … `sub5` (1-based).
+    /// `sub1` … `sub10` (1-based).
     Sub(u8),
     Currency,
 }
 
-pub const DIMENSION_NAMES: &str = "offer, affiliate, advertiser, day, hour, status, country, event, sub1, sub2, sub3, sub4, sub5, currency";
-
 impl Dimension {
-    pub fn parse(name: &str) -> Result<Dimension> {
-        let dimension = match name.trim().to_ascii_lowercase().as_str() {
-            "offer" => Dimension::Offer,
-            "affiliate" | "partner" => Dimension::Affiliate,
-            "advertiser" => Dimension::Advertiser,
-            "day" => Dimension::Day,
-            "hour" => Dimension::Hour,
-            "status" => Dimension::Status,
-            "country" => Dimension::Country,
-            "event" => Dimension::Event,
-            "sub1" => Dimension::Sub(1),
-            "sub2" => Dimension::Sub(2),
-            "sub3" => Dimension::Sub(3),
-            "sub4" => Dimension::Sub(4),
-            "sub5" => Dimension::Sub(5),
-            "currency" => Dimension::Currency,
-            _ => {
-                return Err(Error::InvalidArgument {
-                    flag: "--by",
-                    why: format!("'{name}' is not a dimension; use one of: {DIMENSION_NAMES}"),
-                });
-            }
-        };
-        Ok(dimension)
+    pub const ALL: [Dimension; 19] = [
+        Dimension::Offer,
+        Dimension::Affiliate,
+        Dimension::Advertiser,
+        Dimension::Day,
+        Dimension::Hour,
+        Dimension::Status,
+        Dimension::Country,
+        Dimension::Event,
+        Dimension::Sub(1),
+        Dimension::Sub(2),
+        Dimension::Sub(3),
+        Dimension::Sub(4),
+        Dimension::Sub(5),
+        Dimension::Sub(6),
+        Dimension::Sub(7),
+        Dimension::Sub(8),
+        Dimension::Sub(9),
+        Dimension::Sub(10),
+        Dimension::Currency,
+    ];
+
+    /// The name `--by` takes, which is also the group's column name.
+    pub fn name(self) -> &'static str {
+        const SUBS: [&str; 10] = [
+            "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
+        ];
+        match self {
+            Dimension::Offer => "offer",
+            Dimension::Affiliate => "affiliate",
+            Dimension::Advertiser => "advertiser",
+            Dimension::Day => "day",
+            Dimension::Hour => "hour",
+            Dimension::Status => "status",
+            Dimension::Country => "country",
+            Dimension::Event => "event",
+            Dimension::Sub(slot) => SUBS[usize::from(slot.clamp(1, 10)) - 1],
+            Dimension::Currency => "currency",
+        }
     }
 
     /// Whether the group is a time bucket, labelled in the chosen zone.
     pub fn is_time(self) -> bool {
         matches!(self, Dimension::Day | Dimension::Hour)
+    }
+}
+
+impl clap::ValueEnum for Dimension {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Dimension::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.name());
+        Some(match self {
+            Dimension::Affiliate => value.alias("partner"),
+            _ => value,
+        })
     }
 }
 
@@ -68,23 +95,151 @@ pub enum KeyPart {
     Text(String),
 }
 
-/// Sums for one group. Money in micro-units, so totals are exact.
+/// The statuses a report shows side by side, in Everflow's words. A
+/// conversion with any other status, or none, is counted as `other`, never
+/// left out of the sums.
+pub const REPORT_STATUSES: [&str; 4] = ["approved", "pending", "rejected", "invalid"];
+
+/// Where a status is counted: its index in [`REPORT_STATUSES`], or
+/// [`OTHER_STATUS`].
+pub fn status_slot(status: Option<&str>) -> usize {
+    status
+        .and_then(|status| REPORT_STATUSES.iter().position(|known| *known == status))
+        .unwrap_or(OTHER_STATUS)
+}
+
+/// The slot of statuses outside [`REPORT_STATUSES`].
+pub const OTHER_STATUS: usize = REPORT_STATUSES.len();
+
+/// The columns of each status slot (the last is `other`), and their ranks in
+/// a narrow terminal: approved is always shown, pending before rejected and
+/// invalid, counts before amounts.
+const STATUS_COLUMNS: [([&str; 3], [u8; 3]); REPORT_STATUSES.len() + 1] = [
+    (
+        ["approved_count", "approved_payout", "approved_revenue"],
+        [0, 0, 0],
+    ),
+    (
+        ["pending_count", "pending_payout", "pending_revenue"],
+        [1, 2, 5],
+    ),
+    (
+        ["rejected_count", "rejected_payout", "rejected_revenue"],
+        [3, 6, 8],
+    ),
+    (
+        ["invalid_count", "invalid_payout", "invalid_revenue"],
+        [3, 7, 9],
+    ),
+    (["other_count", "other_payout", "other_revenue"], [3, 7, 9]),
+];
+
+/// The name of a status slot, as its columns' group.
+pub fn slot_name(slot: usize) -> &'static str {
+    REPORT_STATUSES.get(slot).copied().unwrap_or("other")
+}
+
+/// A report's columns: each dimension (ids with their names), then count,
+/// payout and revenue of each status slot shown, then profit if approved is
+/// among them.
+pub fn report_columns(dimensions: &[Dimension], slots: &[usize]) -> Vec<Column> {
+    use ColumnKind::{Code, Id, Integer, Money, Text};
+    let mut columns = Vec::new();
+    for dimension in dimensions {
+        match dimension {
+            Dimension::Offer => {
+                columns.push(Column::new("offer_id", Id));
+                columns.push(Column::new("offer_name", Text).rank(4));
+            }
+            Dimension::Affiliate => {
+                columns.push(Column::new("affiliate_id", Id));
+                columns.push(Column::new("affiliate_name", Text).rank(4));
+            }
+            Dimension::Advertiser => {
+                columns.push(Column::new("advertiser_id", Id));
+                columns.push(Column::new("advertiser_name", Text).rank(4));
+            }
+            Dimension::Currency => columns.push(Column::new("currency_id", Code).label("currency")),
+            Dimension::Event | Dimension::Sub(_) => {
+                columns.push(Column::new(dimension.name(), Text).rank(1))
+            }
+            Dimension::Day | Dimension::Hour | Dimension::Status | Dimension::Country => {
+                columns.push(Column::new(dimension.name(), Code))
+            }
+        }
+    }
+    for &slot in slots {
+        let group = slot_name(slot);
+        let (names, ranks) = STATUS_COLUMNS[slot];
+        columns.push(
+            Column::new(names[0], Integer)
+                .label("count")
+                .group(group)
+                .rank(ranks[0]),
+        );
+        columns.push(
+            Column::new(names[1], Money)
+                .label("payout")
+                .group(group)
+                .rank(ranks[1]),
+        );
+        columns.push(
+            Column::new(names[2], Money)
+                .label("revenue")
+                .group(group)
+                .rank(ranks[2]),
+        );
+    }
+    if slots.contains(&0) {
+        columns.push(Column::new("profit", Money));
+    }
+    columns
+}
+
+/// Count, payout and revenue of one status. Money in micro-units, so totals
+/// are exact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sums {
+pub struct Tally {
     pub count: i64,
     pub payout: i64,
     pub revenue: i64,
 }
 
-impl Sums {
-    pub fn add(&mut self, other: Sums) {
+impl Tally {
+    pub fn add(&mut self, other: Tally) {
         self.count += other.count;
         self.payout += other.payout;
         self.revenue += other.revenue;
     }
+}
 
+/// Sums for one group: a tally per status slot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub by_status: [Tally; REPORT_STATUSES.len() + 1],
+}
+
+impl Sums {
+    /// One conversion of `status`.
+    pub fn count(&mut self, status: Option<&str>, payout: i64, revenue: i64) {
+        self.by_status[status_slot(status)].add(Tally {
+            count: 1,
+            payout,
+            revenue,
+        });
+    }
+
+    pub fn add(&mut self, other: Sums) {
+        for (mine, theirs) in self.by_status.iter_mut().zip(other.by_status) {
+            mine.add(theirs);
+        }
+    }
+
+    /// Revenue minus payout of the approved conversions: what the network
+    /// keeps of what it is paid for. Pending ones may still be rejected.
     pub fn profit(&self) -> i64 {
-        self.revenue - self.payout
+        let approved = self.by_status[0];
+        approved.revenue - approved.payout
     }
 }
 
@@ -136,11 +291,13 @@ mod tests {
     use super::*;
 
     fn sums(count: i64, payout: i64, revenue: i64) -> Sums {
-        Sums {
+        let mut sums = Sums::default();
+        sums.by_status[0] = Tally {
             count,
             payout,
             revenue,
-        }
+        };
+        sums
     }
 
     #[test]
@@ -159,7 +316,7 @@ mod tests {
         let days = label_time_buckets(groups, &[Dimension::Day], &zone);
         let labelled: Vec<_> = days
             .into_iter()
-            .map(|(key, s)| (key, s.count, s.payout))
+            .map(|(key, s)| (key, s.by_status[0].count, s.by_status[0].payout))
             .collect();
         assert_eq!(
             labelled,
@@ -172,19 +329,46 @@ mod tests {
     }
 
     #[test]
-    fn unknown_dimensions_list_the_accepted_ones() {
-        let error = Dimension::parse("weekday").expect_err("not a dimension");
-        assert!(error.to_string().contains(DIMENSION_NAMES));
-        assert_eq!(error.exit_code(), 2);
-        assert_eq!(Dimension::parse("SUB3").expect("sub3"), Dimension::Sub(3));
+    fn every_dimension_is_named_for_the_command_line() {
+        use clap::ValueEnum;
+        for dimension in Dimension::ALL {
+            assert_eq!(
+                Dimension::from_str(dimension.name(), true),
+                Ok(dimension),
+                "{dimension:?}"
+            );
+        }
+        assert_eq!(Dimension::from_str("SUB10", true), Ok(Dimension::Sub(10)));
+        assert_eq!(
+            Dimension::from_str("partner", true),
+            Ok(Dimension::Affiliate)
+        );
+        assert!(Dimension::from_str("weekday", true).is_err());
     }
 
     #[test]
-    fn profit_is_exact() {
+    fn statuses_are_tallied_apart_and_profit_counts_approved_only() {
+        let mut sums = Sums::default();
+        sums.count(Some("approved"), 100_000, 300_000);
+        sums.count(Some("approved"), 200_000, 0);
+        sums.count(Some("rejected"), 5_000_000, 9_000_000);
+        sums.count(Some("pending"), 1, 2);
+        sums.count(None, 7, 7);
+        sums.count(Some("paid"), 1, 1);
+        assert_eq!(
+            sums.by_status[0],
+            Tally {
+                count: 2,
+                payout: 300_000,
+                revenue: 300_000
+            }
+        );
+        assert_eq!(sums.by_status[2].count, 1);
+        assert_eq!(sums.by_status[OTHER_STATUS].count, 2);
+        assert_eq!(sums.profit(), 0);
         let mut total = Sums::default();
-        total.add(sums(1, 100_000, 300_000));
-        total.add(sums(1, 200_000, 0));
-        assert_eq!(total.profit(), 0);
-        assert_eq!(total.payout, 300_000);
+        total.add(sums);
+        total.add(sums);
+        assert_eq!(total.by_status[1].payout, 2);
     }
 }

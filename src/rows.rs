@@ -6,6 +6,9 @@
 pub enum ColumnKind {
     /// Free text, possibly chosen by a third party (sub ids, names, user agents).
     Text,
+    /// A short code from a small set (a status, a currency, a country, a
+    /// kind): text, but a table never shortens it.
+    Code,
     /// An identifier: Everflow's numeric ids are stored as integers, other ids as
     /// text. Never summed; printed as-is.
     Id,
@@ -24,16 +27,60 @@ pub enum ColumnKind {
     Json,
 }
 
-/// One output column: its name (Everflow's field name where there is one) and kind.
+/// One output column: its name (Everflow's field name where there is one),
+/// its kind, and how a table shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
     pub name: &'static str,
     pub kind: ColumnKind,
+    pub table: TableHint,
+}
+
+/// How a terminal table shows a column; the other formats ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableHint {
+    /// Header text when it is not the name (a time column's header also
+    /// names the zone, e.g. `time (UTC)`).
+    pub label: Option<&'static str>,
+    /// A heading over a run of neighbouring columns (e.g. `approved` over
+    /// its count, payout and revenue).
+    pub group: Option<&'static str>,
+    /// 0: always shown. When the terminal is too narrow, the column with the
+    /// highest rank is left out first.
+    pub rank: u8,
 }
 
 impl Column {
     pub const fn new(name: &'static str, kind: ColumnKind) -> Column {
-        Column { name, kind }
+        Column {
+            name,
+            kind,
+            table: TableHint {
+                label: None,
+                group: None,
+                rank: 0,
+            },
+        }
+    }
+
+    pub const fn label(mut self, label: &'static str) -> Column {
+        self.table.label = Some(label);
+        self
+    }
+
+    pub const fn group(mut self, group: &'static str) -> Column {
+        self.table.group = Some(group);
+        self
+    }
+
+    pub const fn rank(mut self, rank: u8) -> Column {
+        self.table.rank = rank;
+        self
+    }
+
+    /// The header a table prints before any zone is added.
+    pub fn header(&self) -> &'static str {
+        self.table.label.unwrap_or(self.name)
     }
 }
 
@@ -45,6 +92,9 @@ pub enum Value<'a> {
     Integer(i64),
     Real(f64),
     Text(&'a str),
+    /// Bytes that may not be UTF-8 (the start of a refused body); printed
+    /// as text with the invalid bytes replaced, never dropped.
+    Bytes(&'a [u8]),
 }
 
 /// Receives rows one at a time; renderers implement it, readers drive it.
@@ -55,4 +105,8 @@ pub trait RowSink {
     fn row(&mut self, values: &[Value<'_>]) -> std::io::Result<()>;
     /// Called once, after the last row: flush, print a table, close a JSON array.
     fn finish(&mut self) -> std::io::Result<()>;
+    /// After `finish`: the columns a table left out to fit the terminal.
+    fn hidden_columns(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
 }

@@ -1,36 +1,44 @@
 //! What a reading command selects: which records (WHAT), which filters, which
-//! window, current versions or all. Validated here, turned into SQL by the store.
+//! window, current versions or all. Validated in `config`, turned into SQL by
+//! the store.
 
-use crate::error::{Error, Result};
+use clap::ValueEnum;
+
 use crate::window::TimeWindow;
 
 /// The record sets `query`, `export` and `show` work on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum What {
+    #[value(alias = "conversion")]
     Conversions,
+    /// Post-conversion events.
+    #[value(alias = "event")]
     Events,
+    #[value(alias = "offer")]
     Offers,
+    #[value(alias = "advertiser")]
     Advertisers,
+    /// Partners (Everflow's API says affiliates).
+    #[value(aliases = ["partner", "affiliates", "affiliate"])]
     Partners,
+    /// Partner sign-up verdicts.
+    #[value(alias = "verdict")]
     Verdicts,
+    /// Partners approved for offers.
+    #[value(alias = "approval")]
     Approvals,
+    /// Traffic-optimisation blocks.
+    #[value(aliases = ["blocks", "block"])]
     Blocked,
+    /// Every delivery of any kind, with its outcome.
+    #[value(alias = "delivery")]
     Deliveries,
+    /// Requests refused after authentication (the capped refusal log).
+    #[value(alias = "refusal")]
+    Refusals,
 }
 
 impl What {
-    pub const ALL: [What; 9] = [
-        What::Conversions,
-        What::Events,
-        What::Offers,
-        What::Advertisers,
-        What::Partners,
-        What::Verdicts,
-        What::Approvals,
-        What::Blocked,
-        What::Deliveries,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             What::Conversions => "conversions",
@@ -42,36 +50,8 @@ impl What {
             What::Approvals => "approvals",
             What::Blocked => "blocked",
             What::Deliveries => "deliveries",
+            What::Refusals => "refusals",
         }
-    }
-
-    /// Plural or singular; `affiliates` is an alias of `partners` (Everflow's API
-    /// says affiliate where its UI says partner).
-    pub fn from_name(name: &str) -> Option<What> {
-        let name = name.trim().to_ascii_lowercase();
-        let what = match name.as_str() {
-            "conversions" | "conversion" => What::Conversions,
-            "events" | "event" => What::Events,
-            "offers" | "offer" => What::Offers,
-            "advertisers" | "advertiser" => What::Advertisers,
-            "partners" | "partner" | "affiliates" | "affiliate" => What::Partners,
-            "verdicts" | "verdict" => What::Verdicts,
-            "approvals" | "approval" => What::Approvals,
-            "blocked" | "blocks" | "block" => What::Blocked,
-            "deliveries" | "delivery" => What::Deliveries,
-            _ => return None,
-        };
-        Some(what)
-    }
-
-    pub fn parse(name: &str) -> Result<What> {
-        What::from_name(name).ok_or_else(|| Error::InvalidArgument {
-            flag: "WHAT",
-            why: format!(
-                "'{name}' is not something the archive holds; use one of: {} (alias: affiliates)",
-                What::ALL.map(What::name).join(", ")
-            ),
-        })
     }
 }
 
@@ -82,56 +62,83 @@ pub enum FilterField {
     Affiliate,
     Advertiser,
     Status,
+    ConversionId,
+    TransactionId,
     Event,
     Country,
     Currency,
-    /// `--sub1` … `--sub5` (1-based).
+    /// `--sub1` … `--sub10` (1-based).
     Sub(u8),
     Kind,
 }
 
 impl FilterField {
     pub fn flag(self) -> &'static str {
+        const SUBS: [&str; 10] = [
+            "--sub1", "--sub2", "--sub3", "--sub4", "--sub5", "--sub6", "--sub7", "--sub8",
+            "--sub9", "--sub10",
+        ];
         match self {
             FilterField::Offer => "--offer",
             FilterField::Affiliate => "--affiliate",
             FilterField::Advertiser => "--advertiser",
             FilterField::Status => "--status",
+            FilterField::ConversionId => "--conversion-id",
+            FilterField::TransactionId => "--transaction-id",
             FilterField::Event => "--event",
             FilterField::Country => "--country",
             FilterField::Currency => "--currency",
-            FilterField::Sub(1) => "--sub1",
-            FilterField::Sub(2) => "--sub2",
-            FilterField::Sub(3) => "--sub3",
-            FilterField::Sub(4) => "--sub4",
-            FilterField::Sub(_) => "--sub5",
+            FilterField::Sub(slot) => SUBS[usize::from(slot.clamp(1, 10)) - 1],
             FilterField::Kind => "--kind",
+        }
+    }
+
+    /// A value as the archive stores it.
+    fn normalise(self, value: &str) -> String {
+        match self {
+            // Everflow writes these in upper case; users may not.
+            FilterField::Country | FilterField::Currency => value.trim().to_ascii_uppercase(),
+            FilterField::Status => value.trim().to_ascii_lowercase(),
+            FilterField::Offer
+            | FilterField::Affiliate
+            | FilterField::Advertiser
+            | FilterField::ConversionId
+            | FilterField::TransactionId
+            | FilterField::Kind => value.trim().to_owned(),
+            // Sub ids and event names are matched exactly as given: a partner's
+            // sub id may well start or end with white space.
+            FilterField::Event | FilterField::Sub(_) => value.to_owned(),
         }
     }
 }
 
-/// The filters given, each as (field, value), values already normalised.
+/// The filters given: per field, the values any of which may match.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
-    pub equal: Vec<(FilterField, String)>,
+    pub any_of: Vec<(FilterField, Vec<String>)>,
 }
 
 impl Filters {
-    pub fn push(&mut self, field: FilterField, value: Option<String>) {
-        if let Some(value) = value {
-            let value = match field {
-                // Everflow writes these in upper case; users may not.
-                FilterField::Country | FilterField::Currency => value.trim().to_ascii_uppercase(),
-                FilterField::Status => value.trim().to_ascii_lowercase(),
-                FilterField::Offer | FilterField::Affiliate | FilterField::Advertiser => {
-                    value.trim().to_owned()
-                }
-                // Sub ids, event names and kinds are matched exactly as given:
-                // a partner's sub id may well start or end with white space.
-                _ => value,
-            };
-            self.equal.push((field, value));
+    /// Adds a filter on `field` unless no value was given; values are
+    /// normalised as the archive stores them, duplicates and blanks dropped.
+    pub fn push<S: AsRef<str>>(&mut self, field: FilterField, values: &[S]) {
+        let mut normalised: Vec<String> = Vec::with_capacity(values.len());
+        for value in values {
+            let value = field.normalise(value.as_ref());
+            if !value.is_empty() && !normalised.contains(&value) {
+                normalised.push(value);
+            }
         }
+        if !normalised.is_empty() {
+            self.any_of.push((field, normalised));
+        }
+    }
+
+    pub fn values(&self, field: FilterField) -> Option<&[String]> {
+        self.any_of
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, values)| values.as_slice())
     }
 }
 
@@ -153,4 +160,35 @@ pub struct Selection {
     pub basis: TimeBasis,
     /// Every version, not only the current one (`--versions`).
     pub all_versions: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_normalised_and_deduplicated() {
+        let mut filters = Filters::default();
+        filters.push(FilterField::Status, &["Approved", " approved ", "PENDING"]);
+        filters.push(FilterField::Country, &["us", "", "gb"]);
+        filters.push(FilterField::Sub(1), &[" a,b "]);
+        filters.push::<&str>(FilterField::Offer, &[]);
+        assert_eq!(
+            filters.any_of,
+            vec![
+                (
+                    FilterField::Status,
+                    vec!["approved".to_owned(), "pending".to_owned()]
+                ),
+                (FilterField::Country, vec!["US".to_owned(), "GB".to_owned()]),
+                (FilterField::Sub(1), vec![" a,b ".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_sub_slot_has_its_flag() {
+        assert_eq!(FilterField::Sub(1).flag(), "--sub1");
+        assert_eq!(FilterField::Sub(10).flag(), "--sub10");
+    }
 }

@@ -11,11 +11,15 @@ use crate::error::{Error, Result};
 /// The forms `--since`/`--until` accept, for error messages and `--help`.
 pub const ACCEPTED_FORMS: &str = "a duration back from now (30m, 36h, 1d, 2w), now, today, yesterday, a date (2026-11-01), a date and time in --tz (2026-11-01T08:00 or \"2026-11-01 08:00:00\"), or an RFC 3339 instant (2026-11-01T08:00:00Z, 2026-11-01T08:00:00-05:00)";
 
-/// A half-open window [since, until) of instants; `None` is unbounded.
+/// A half-open window [since, until) of instants.
 #[derive(Debug, Clone)]
 pub struct TimeWindow {
+    /// `None`: from the beginning.
     pub since: Option<Timestamp>,
-    pub until: Option<Timestamp>,
+    /// The exclusive end: `--until`, the end of `--month`, or now.
+    pub until: Timestamp,
+    /// Whether the end is now because none was given.
+    pub until_now: bool,
     /// Where calendar words and day buckets are reckoned.
     pub zone: TimeZone,
     pub zone_name: String,
@@ -28,78 +32,121 @@ impl TimeWindow {
 
     /// The exclusive end, in seconds: an instant inside a second (`now`) still
     /// includes that whole second's facts.
-    pub fn until_unix(&self) -> Option<i64> {
-        self.until.map(|t| {
-            let second = t.as_second();
-            if t.subsec_nanosecond() > 0 {
-                second + 1
-            } else {
-                second
-            }
-        })
+    pub fn until_unix(&self) -> i64 {
+        let second = self.until.as_second();
+        if self.until.subsec_nanosecond() > 0 {
+            second + 1
+        } else {
+            second
+        }
+    }
+
+    /// Whether the user bounded the window (records without a time then
+    /// cannot be in it).
+    pub fn is_bounded(&self) -> bool {
+        self.since.is_some() || !self.until_now
     }
 
     /// One line for stderr: the window in UTC and, if different, in the zone.
     pub fn describe(&self) -> String {
-        if self.since.is_none() && self.until.is_none() {
-            return "all time".to_owned();
-        }
-        let show = |bound: Option<Timestamp>, zone: &TimeZone, open: &str| {
-            bound.map_or_else(
-                || open.to_owned(),
-                |t| {
-                    t.to_zoned_datetime(zone.clone())
-                        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-                        .to_string()
-                },
-            )
+        let show = |bound: Timestamp, zone: &TimeZone| {
+            bound
+                .to_zoned_datetime(zone.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
         };
-        let utc = format!(
-            "{} → {} UTC",
-            show(self.since, &TimeZone::UTC, "the beginning"),
-            show(self.until, &TimeZone::UTC, "now")
-        );
+        let now = if self.until_now { " (now)" } else { "" };
+        let in_zone = |zone: &TimeZone| {
+            let since = self
+                .since
+                .map_or_else(|| "the beginning".to_owned(), |t| show(t, zone));
+            format!("{since} → {}{now}", show(self.until, zone))
+        };
+        let utc = format!("{} UTC", in_zone(&TimeZone::UTC));
         if self.zone == TimeZone::UTC {
             return utc;
         }
-        format!(
-            "{utc} = {} → {} {}",
-            show(self.since, &self.zone, "the beginning"),
-            show(self.until, &self.zone, "now"),
-            self.zone_name
-        )
+        format!("{utc} = {} {}", in_zone(&self.zone), self.zone_name)
     }
 }
 
-/// Resolves the window flags at `now`. Errors name the flag and the accepted forms.
+/// Resolves the window flags at `now`: `--month` alone, or `--since` and
+/// `--until` (clap keeps them apart). Errors name the flag and the accepted
+/// forms; an empty window is refused the same way however it came about.
 pub fn resolve_window(
     since: Option<&str>,
     until: Option<&str>,
+    month: Option<&str>,
     zone_name: &str,
     now: Timestamp,
 ) -> Result<TimeWindow> {
     let zone = parse_zone(zone_name)?;
-    let now = now.to_zoned_datetime(zone.clone());
-    let since = since
-        .map(|text| resolve_instant(text, &now).map_err(|why| invalid("--since", text, why)))
-        .transpose()?;
-    let until = until
-        .map(|text| resolve_instant(text, &now).map_err(|why| invalid("--until", text, why)))
-        .transpose()?;
-    if let (Some(since), Some(until)) = (since, until)
-        && since >= until
-    {
-        return Err(Error::InvalidArgument {
-            flag: "--since",
-            why: format!("{since} is not before --until {until}: the window would be empty"),
-        });
-    }
-    Ok(TimeWindow {
+    let now_in_zone = now.to_zoned_datetime(zone.clone());
+    let (since, until) = match month {
+        Some(month) => {
+            let (start, end) = month_bounds(month, &zone)?;
+            (Some(start), Some(end))
+        }
+        None => (
+            since
+                .map(|text| {
+                    resolve_instant(text, &now_in_zone).map_err(|why| invalid("--since", text, why))
+                })
+                .transpose()?,
+            until
+                .map(|text| {
+                    resolve_instant(text, &now_in_zone).map_err(|why| invalid("--until", text, why))
+                })
+                .transpose()?,
+        ),
+    };
+    let window = TimeWindow {
         since,
-        until,
+        until_now: until.is_none(),
+        until: until.unwrap_or(now),
         zone,
         zone_name: zone_name.to_owned(),
-    })
+    };
+    if let Some(since) = window.since
+        && since >= window.until
+    {
+        let end = if window.until_now {
+            "now"
+        } else {
+            "the --until time"
+        };
+        return Err(Error::InvalidArgument {
+            flag: "--since/--until",
+            why: format!(
+                "the window is empty: it would start at {since} and end at {} ({end}); the start must come before the end",
+                window.until
+            ),
+        });
+    }
+    Ok(window)
+}
+
+/// The first instant of `month` (YYYY-MM) in `zone`, and of the next month.
+fn month_bounds(month: &str, zone: &TimeZone) -> Result<(Timestamp, Timestamp)> {
+    let invalid = |why: String| Error::InvalidArgument {
+        flag: "--month",
+        why: format!("'{month}' {why}; use a year and month such as 2026-11"),
+    };
+    let trimmed = month.trim();
+    let first: Date = match (trimmed.len(), format!("{trimmed}-01").parse::<Date>()) {
+        (7, Ok(first)) => first,
+        _ => return Err(invalid("is not a month".to_owned())),
+    };
+    let next = first
+        .checked_add(Span::new().months(1))
+        .map_err(|e| invalid(e.to_string()))?;
+    let start_of = |date: Date| {
+        date.to_zoned_datetime(zone.clone())
+            .and_then(|day| day.start_of_day())
+            .map(|day| day.timestamp())
+            .map_err(|e| invalid(e.to_string()))
+    };
+    Ok((start_of(first)?, start_of(next)?))
 }
 
 pub fn parse_zone(name: &str) -> Result<TimeZone> {
@@ -184,8 +231,8 @@ mod tests {
     use super::*;
 
     fn at(now: &str, zone: &str, since: &str) -> String {
-        let window =
-            resolve_window(Some(since), None, zone, now.parse().expect("now")).expect("resolves");
+        let window = resolve_window(Some(since), None, None, zone, now.parse().expect("now"))
+            .expect("resolves");
         window.since.expect("since").to_string()
     }
 
@@ -197,7 +244,6 @@ mod tests {
         assert_eq!(at(NOW, "UTC", "36h"), "2026-11-25T03:30:00Z");
         assert_eq!(at(NOW, "UTC", "1d"), "2026-11-25T15:30:00Z");
         assert_eq!(at(NOW, "UTC", "2w"), "2026-11-12T15:30:00Z");
-        assert_eq!(at(NOW, "UTC", "now"), NOW);
     }
 
     #[test]
@@ -252,40 +298,97 @@ mod tests {
         let window = resolve_window(
             Some("2026-11-01"),
             Some("2026-11-02"),
+            None,
             "America/New_York",
             NOW.parse().expect("now"),
         )
         .expect("window");
-        let hours =
-            (window.until_unix().expect("until") - window.since_unix().expect("since")) / 3600;
+        let hours = (window.until_unix() - window.since_unix().expect("since")) / 3600;
         assert_eq!(hours, 25);
     }
 
     #[test]
     fn nonsense_is_refused_with_the_accepted_forms() {
         for bad in ["banana", "", "1 fortnight", "-3d", "2026-13-01"] {
-            let error =
-                resolve_window(Some(bad), None, "UTC", NOW.parse().expect("now")).expect_err(bad);
+            let error = resolve_window(Some(bad), None, None, "UTC", NOW.parse().expect("now"))
+                .expect_err(bad);
             let message = error.to_string();
             assert!(message.contains("--since"), "{message}");
             assert!(message.contains("30m, 36h, 1d, 2w"), "{message}");
             assert_eq!(error.exit_code(), 2);
         }
-        let error = resolve_window(None, None, "Mars/Olympus", NOW.parse().expect("now"))
+        let error = resolve_window(None, None, None, "Mars/Olympus", NOW.parse().expect("now"))
             .expect_err("zone");
         assert!(error.to_string().contains("IANA"));
     }
 
     #[test]
-    fn an_empty_window_is_refused() {
-        let error = resolve_window(
-            Some("today"),
-            Some("yesterday"),
+    fn an_empty_window_is_refused_the_same_way_however_it_arises() {
+        let resolve = |since: &str, until: Option<&str>| {
+            resolve_window(Some(since), until, None, "UTC", NOW.parse().expect("now"))
+        };
+        for (since, until) in [
+            ("today", Some("yesterday")),
+            ("2026-12-01", None),
+            ("now", None),
+            ("2026-11-26T15:30:00Z", None),
+        ] {
+            let error = resolve(since, until).expect_err(since);
+            assert_eq!(error.exit_code(), 2);
+            assert!(
+                error.to_string().starts_with(
+                    "invalid --since/--until: the window is empty: it would start at "
+                ),
+                "{error}"
+            );
+        }
+    }
+
+    #[test]
+    fn without_until_the_window_ends_now() {
+        let window = resolve_window(Some("1d"), None, None, "UTC", NOW.parse().expect("now"))
+            .expect("window");
+        assert_eq!(window.until.to_string(), NOW);
+        assert!(window.until_now && window.is_bounded());
+        let all =
+            resolve_window(None, None, None, "UTC", NOW.parse().expect("now")).expect("window");
+        assert!(!all.is_bounded());
+        assert_eq!(
+            all.describe(),
+            "the beginning → 2026-11-26T15:30:00+00:00 (now) UTC"
+        );
+    }
+
+    #[test]
+    fn a_month_is_its_calendar_days_in_the_zone() {
+        let window = resolve_window(
+            None,
+            None,
+            Some("2026-11"),
+            "America/New_York",
+            NOW.parse().expect("now"),
+        )
+        .expect("window");
+        assert_eq!(
+            window.since.expect("since").to_string(),
+            "2026-11-01T04:00:00Z"
+        );
+        assert_eq!(window.until.to_string(), "2026-12-01T05:00:00Z");
+        let december = resolve_window(
+            None,
+            None,
+            Some("2026-12"),
             "UTC",
             NOW.parse().expect("now"),
         )
-        .expect_err("empty");
-        assert!(error.to_string().contains("not before --until"));
+        .expect("window");
+        assert_eq!(december.until.to_string(), "2027-01-01T00:00:00Z");
+        for bad in ["2026-13", "2026-1", "November", "2026-11-01"] {
+            let error = resolve_window(None, None, Some(bad), "UTC", NOW.parse().expect("now"))
+                .expect_err(bad);
+            assert!(error.to_string().contains("--month"), "{error}");
+            assert_eq!(error.exit_code(), 2);
+        }
     }
 
     #[test]
@@ -293,6 +396,7 @@ mod tests {
         let window = resolve_window(
             Some("2026-11-25"),
             Some("2026-11-26"),
+            None,
             "America/New_York",
             NOW.parse().expect("now"),
         )

@@ -56,7 +56,8 @@ fn listed_ids(db: &Path) -> Vec<String> {
     lines.map(str::to_owned).collect()
 }
 
-/// The number of conversions `report --by offer` counts, over its TOTAL rows.
+/// The number of conversions `report --by offer` counts, over the status
+/// counts of its TOTAL rows.
 fn reported_count(db: &Path) -> usize {
     let run = evarchive(
         db,
@@ -64,17 +65,25 @@ fn reported_count(db: &Path) -> usize {
     );
     assert_eq!(run.code, Some(0), "report while writing: {}", run.stderr);
     let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
-    let count_column = reader
+    let count_columns: Vec<usize> = reader
         .headers()
         .expect("header")
         .iter()
-        .position(|name| name == "conversions")
-        .expect("a conversions column");
+        .enumerate()
+        .filter(|(_, name)| name.ends_with("_count"))
+        .map(|(index, _)| index)
+        .collect();
+    assert_eq!(count_columns.len(), 4, "a count per status");
     reader
         .records()
         .map(|record| record.expect("a CSV record"))
         .filter(|record| &record[0] == "TOTAL")
-        .map(|record| record[count_column].parse::<usize>().expect("a count"))
+        .flat_map(|record| {
+            count_columns
+                .iter()
+                .map(|&i| record[i].parse::<usize>().expect("a count"))
+                .collect::<Vec<_>>()
+        })
         .sum()
 }
 

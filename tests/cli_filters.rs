@@ -28,9 +28,14 @@ fn ids(db: &Path, args: &[&str]) -> Vec<String> {
     lines.map(str::to_owned).collect()
 }
 
+/// Deliveries arrive by the real clock, after the pinned "now" of the
+/// fixture; windows over arrivals end here instead.
+const AFTER_EVERY_ARRIVAL: &str = "2100-01-01";
+
 /// The data lines of `query deliveries ARGS… --format csv --columns kind,outcome,resource_ids`.
 fn deliveries(db: &Path, args: &[&str]) -> Vec<String> {
     let mut all = vec!["query", "deliveries", "--format", "csv", "--limit", "0"];
+    all.extend_from_slice(&["--until", AFTER_EVERY_ARRIVAL]);
     all.extend_from_slice(&["--columns", "kind,outcome,resource_ids"]);
     all.extend_from_slice(args);
     let printed = stdout_of(db, &all);
@@ -130,11 +135,21 @@ fn versions_shows_every_version() {
 #[test]
 fn by_received_selects_by_arrival_time_not_fact_time() {
     let server = filled_server();
-    // Arrival times are the real clock's, whatever EVARCHIVE_NOW says.
-    let received =
-        |bound: &str, at: &str| ids(&server.db, &["conversions", "--by-received", bound, at]);
-    assert_eq!(received("--since", "2020-01-01"), ALL);
-    assert_eq!(received("--until", "2020-01-01"), Vec::<String>::new());
+    // Arrival times are the real clock's, whatever EVARCHIVE_NOW says, so a
+    // window over them must name its end.
+    let received = |since: &str, until: &str| {
+        let args = [
+            "conversions",
+            "--by-received",
+            "--since",
+            since,
+            "--until",
+            until,
+        ];
+        ids(&server.db, &args)
+    };
+    assert_eq!(received("2020-01-01", AFTER_EVERY_ARRIVAL), ALL);
+    assert_eq!(received("2019-01-01", "2020-01-01"), Vec::<String>::new());
 
     // A boundary between two arrivals: the next whole second of the real clock.
     let boundary = jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 1)
@@ -147,8 +162,8 @@ fn by_received_selects_by_arrival_time_not_fact_time() {
     });
     assert_eq!(server.post_kind("conversion_registered", &late).status, 200);
     let boundary = boundary.to_string();
-    assert_eq!(received("--since", &boundary), ["6001"]);
-    assert_eq!(received("--until", &boundary), ALL);
+    assert_eq!(received(&boundary, AFTER_EVERY_ARRIVAL), ["6001"]);
+    assert_eq!(received("2020-01-01", &boundary), ALL);
 }
 
 #[test]
@@ -162,12 +177,32 @@ fn deliveries_filter_by_outcome_and_kind() {
         ["conversion_registered,duplicate,5001"]
     );
     assert_eq!(
-        deliveries(db, &["--status", "version"]),
+        deliveries(
+            db,
+            &["--status", "version", "--kind", "conversion_registered"]
+        ),
         ["conversion_registered,version,5005"]
     );
-    // Every fixture post but the second 5005 was new.
+    // Several outcomes and kinds at once; partner_… names affiliate_….
+    assert_eq!(
+        deliveries(
+            db,
+            &[
+                "--status",
+                "version,duplicate",
+                "--kind",
+                "partner_updated,offer_updated"
+            ]
+        ),
+        ["affiliate_updated,version,11", "offer_updated,version,1"]
+    );
+    // Every fixture post was new but the second 5005 and the later event
+    // types of the offer, the advertiser and the partner.
     let new = deliveries(db, &["--status", "NEW"]);
-    assert_eq!(new.len(), ALL_KINDS.len() - 2 + CONVERSIONS.len() + 1 - 1);
+    assert_eq!(
+        new.len(),
+        ALL_KINDS.len() - 2 + CONVERSIONS.len() + 1 - 1 - 5
+    );
     assert!(new.iter().all(|line| line.contains(",new,")), "{new:?}");
     let conversions = deliveries(db, &["--kind", "conversion_registered"]);
     let expected = [
@@ -198,10 +233,19 @@ fn partners_and_affiliates_are_the_same_records() {
     assert_eq!(ids, ["11"]);
 }
 
-/// `show` output split into versions: (header, the four detail lines, body as JSON).
-fn shown_versions(printed: &str) -> Vec<(String, Vec<String>, serde_json::Value)> {
-    printed
-        .split("\n\n")
+/// `show` output: the resource's header and its states, then each version as
+/// (header, the four detail lines, body as JSON).
+type Shown = (Vec<String>, Vec<(String, Vec<String>, serde_json::Value)>);
+
+fn shown(printed: &str) -> Shown {
+    let mut blocks = printed.split("\n\n");
+    let states = blocks
+        .next()
+        .expect("a first block")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let versions = blocks
         .map(|block| {
             let lines: Vec<&str> = block.lines().collect();
             let body = lines[5..].join("\n");
@@ -213,22 +257,40 @@ fn shown_versions(printed: &str) -> Vec<(String, Vec<String>, serde_json::Value)
             let details = lines[1..5].iter().map(|l| (*l).to_owned()).collect();
             (lines[0].to_owned(), details, json)
         })
-        .collect()
+        .collect();
+    (states, versions)
+}
+
+/// A states line without its arrival time (the real clock's).
+fn state(line: &str) -> &str {
+    // "  2026-12-02 10:00:00.123 +00:00  version 1  new content"
+    line.get(34..).unwrap_or(line)
 }
 
 #[test]
 fn show_offer_prints_each_version_and_marks_the_current_one() {
     let server = filled_server();
-    let versions = shown_versions(&stdout_of(&server.db, &["show", "offer", "1"]));
+    let (states, versions) = shown(&stdout_of(&server.db, &["show", "offer", "1"]));
+    assert_eq!(states[0], "── offer 1 · 2 versions · 2 deliveries");
+    assert_eq!(states[1], "states, as they arrived (UTC):");
+    let states: Vec<&str> = states[2..].iter().map(|line| state(line)).collect();
+    assert_eq!(
+        states,
+        [
+            "version 1  new content",
+            "version 2  new content  ← current"
+        ]
+    );
     assert_eq!(versions.len(), 2);
+    // Both event types date the offer by its last save.
     let expected = [
         (
-            "── offer_created 1 · version 1 of 2",
-            "2025-11-24 16:00:00.000 +00:00",
+            "── version 1 of 2 · offer_created",
+            "2025-11-24 16:00:01.000 +00:00",
             1_764_000_001,
         ),
         (
-            "── offer_updated 1 · version 2 of 2 (current)",
+            "── version 2 of 2 (current) · offer_updated",
             "2025-11-24 17:23:21.000 +00:00",
             1_764_005_001,
         ),
@@ -243,7 +305,6 @@ fn show_offer_prints_each_version_and_marks_the_current_one() {
 }
 
 #[test]
-
 fn show_prints_decimal_numbers_as_sent() {
     let server = filled_server();
     let printed = stdout_of(&server.db, &["show", "offer", "1"]);
@@ -255,13 +316,14 @@ fn show_prints_decimal_numbers_as_sent() {
 #[test]
 fn show_conversion_prints_both_versions() {
     let server = filled_server();
-    let versions = shown_versions(&stdout_of(&server.db, &["show", "conversion", "5005"]));
+    let (states, versions) = shown(&stdout_of(&server.db, &["show", "conversion", "5005"]));
+    assert_eq!(states[0], "── conversion 5005 · 2 versions · 2 deliveries");
     let headers: Vec<&str> = versions.iter().map(|(h, _, _)| h.as_str()).collect();
     assert_eq!(
         headers,
         [
-            "── conversion_registered 5005 · version 1 of 2",
-            "── conversion_registered 5005 · version 2 of 2 (current)",
+            "── version 1 of 2 · conversion_registered",
+            "── version 2 of 2 (current) · conversion_registered",
         ]
     );
     let statuses: Vec<&serde_json::Value> = versions.iter().map(|(_, _, b)| &b["status"]).collect();
@@ -281,22 +343,26 @@ fn show_of_an_unknown_id_exits_1_naming_it() {
 }
 
 #[test]
-fn stats_counts_every_kind_and_totals() {
+fn stats_counts_each_resource_once_per_type() {
     let server = filled_server();
     let printed = stdout_of(&server.db, &["stats", "--format", "csv"]);
     let mut lines = printed.lines();
     let header =
-        "kind,resources,versions,deliveries,redeliveries,refused,first_received,last_received";
+        "type,resources,versions,deliveries,redeliveries,refused,first_received,last_received";
     assert_eq!(lines.next(), Some(header));
-    let mut expected: Vec<String> = ALL_KINDS
-        .iter()
-        .map(|kind| match *kind {
-            "conversion_registered" => format!("{kind},5,6,6,0,0"),
-            "traffic_optimized" => format!("{kind},3,3,1,0,0"),
-            _ => format!("{kind},1,1,1,0,0"),
-        })
-        .collect();
-    expected.push("TOTAL,19,20,18,0,0".to_owned());
+    // The offer, the advertiser and the partner each came as several event
+    // types: one resource, one version per distinct content.
+    let expected = [
+        "conversions,5,6,6,0,0",
+        "events,1,1,1,0,0",
+        "offers,1,2,2,0,0",
+        "advertisers,1,3,3,0,0",
+        "partners,1,3,3,0,0",
+        "verdicts,1,1,1,0,0",
+        "approvals,1,1,1,0,0",
+        "blocked,3,3,1,0,0",
+        "TOTAL,14,20,18,0,0",
+    ];
     let mut found = Vec::new();
     for line in lines {
         let fields: Vec<&str> = line.split(',').collect();

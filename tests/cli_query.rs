@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::cli::{evarchive, stdout_of};
+use common::cli::{evarchive, evarchive_with, stdout_of};
 use common::fixture::filled_server;
 
 #[test]
@@ -14,16 +14,21 @@ fn the_default_table_shows_current_conversions_newest_first() {
     assert_eq!(
         run.stdout,
         concat!(
-            " conversion_time     | conversion_id | status   | offer_name     | affiliate_name  | payout | revenue | currency_id | country | sub1\n",
-            "---------------------+---------------+----------+----------------+-----------------+--------+---------+-------------+---------+---------------------------------------\n",
-            " 2026-11-02 12:05:00 | 5005          | approved | VPN Annual     | Orchid Partners |   1.00 |    2.00 | USD         | US      |\n",
-            " 2026-11-02 05:00:00 | 5004          | rejected | Meal Kit Intro | Bluefin Traffic |   3.00 |    5.00 | EUR         | DE      | \\tTAB\n",
-            " 2026-11-02 04:30:00 | 5003          | pending  | Meal Kit Intro | Orchid Partners |  -1.25 |    0.00 | USD         | US      | @SUM(A1:A9)\n",
-            " 2026-11-01 04:00:00 | 5002          | approved | VPN Annual     | Bluefin Traffic |   0.20 |    0.50 | USD         | GB      | +1-555-0100\n",
-            " 2026-11-01 03:30:00 | 5001          | approved | VPN Annual     | Orchid Partners |   0.10 |    0.30 | USD         | US      | =HYPERLINK(\"http://evil.example\",\"x\")\n",
+            " time (UTC)          | conversion_id | status   | payout | revenue | currency | offer_name     | affiliate_name  | country | sub1\n",
+            "---------------------+---------------+----------+--------+---------+----------+----------------+-----------------+---------+---------------------------------------\n",
+            " 2026-11-02 12:05:00 | 5005          | approved |   1.00 |    2.00 | USD      | VPN Annual     | Orchid Partners | US      |\n",
+            " 2026-11-02 05:00:00 | 5004          | rejected |   3.00 |    5.00 | EUR      | Meal Kit Intro | Bluefin Traffic | DE      | \\tTAB\n",
+            " 2026-11-02 04:30:00 | 5003          | pending  |  -1.25 |    0.00 | USD      | Meal Kit Intro | Orchid Partners | US      | @SUM(A1:A9)\n",
+            " 2026-11-01 04:00:00 | 5002          | approved |   0.20 |    0.50 | USD      | VPN Annual     | Bluefin Traffic | GB      | +1-555-0100\n",
+            " 2026-11-01 03:30:00 | 5001          | approved |   0.10 |    0.30 | USD      | VPN Annual     | Orchid Partners | US      | =HYPERLINK(\"http://evil.example\",\"x\")\n",
         )
     );
-    assert!(run.stderr.contains("window all time"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("window the beginning → 2026-11-03T12:00:00+00:00 (now) UTC"),
+        "{}",
+        run.stderr
+    );
     assert!(
         run.stderr.contains("5 conversions matched"),
         "{}",
@@ -205,131 +210,65 @@ fn calendar_days_start_at_midnight_in_the_zone_and_the_dst_day_has_25_hours() {
     );
 }
 
-#[test]
-fn report_by_day_buckets_in_the_zone_and_never_adds_currencies_together() {
-    let server = filled_server();
-    let run = evarchive(
-        &server.db,
-        &[
-            "report",
-            "conversions",
-            "--by",
-            "day",
-            "--tz",
-            "America/New_York",
-        ],
-    );
+/// `query conversions` in a terminal `width` columns wide: (table, stderr).
+fn table_at(db: &std::path::Path, width: &str) -> (String, String) {
+    let run = evarchive_with(db, &["query", "conversions"], &[("COLUMNS", width)]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
+    (run.stdout, run.stderr)
+}
+
+#[test]
+fn a_wide_terminal_shows_the_whole_table() {
+    let server = filled_server();
+    let (wide, stderr) = table_at(&server.db, "200");
+    assert_eq!(wide, stdout_of(&server.db, &["query", "conversions"]));
+    assert!(!stderr.contains("not shown"), "{stderr}");
+}
+
+#[test]
+fn at_120_columns_names_shrink_and_sub_ids_give_way() {
+    let server = filled_server();
+    let (table, stderr) = table_at(&server.db, "120");
     assert_eq!(
-        run.stdout,
+        table,
         concat!(
-            " day        | currency_id | conversions | payout | revenue | profit\n",
-            "------------+-------------+-------------+--------+---------+--------\n",
-            " 2026-10-31 | USD         |           1 |   0.10 |    0.30 |   0.20\n",
-            " 2026-11-01 | USD         |           2 |  -1.05 |    0.50 |   1.55\n",
-            " 2026-11-02 | EUR         |           1 |   3.00 |    5.00 |   2.00\n",
-            " 2026-11-02 | USD         |           1 |   1.00 |    2.00 |   1.00\n",
-            " TOTAL      | EUR         |           1 |   3.00 |    5.00 |   2.00\n",
-            " TOTAL      | USD         |           4 |   0.05 |    2.80 |   2.75\n",
+            " time (UTC)          | conversion_id | status   | payout | revenue | currency | offer_name    | affiliate_na… | country\n",
+            "---------------------+---------------+----------+--------+---------+----------+---------------+---------------+---------\n",
+            " 2026-11-02 12:05:00 | 5005          | approved |   1.00 |    2.00 | USD      | VPN Annual    | Orchid Partn… | US\n",
+            " 2026-11-02 05:00:00 | 5004          | rejected |   3.00 |    5.00 | EUR      | Meal Kit Int… | Bluefin Traf… | DE\n",
+            " 2026-11-02 04:30:00 | 5003          | pending  |  -1.25 |    0.00 | USD      | Meal Kit Int… | Orchid Partn… | US\n",
+            " 2026-11-01 04:00:00 | 5002          | approved |   0.20 |    0.50 | USD      | VPN Annual    | Bluefin Traf… | GB\n",
+            " 2026-11-01 03:30:00 | 5001          | approved |   0.10 |    0.30 | USD      | VPN Annual    | Orchid Partn… | US\n",
         )
     );
+    assert!(table.lines().all(|line| line.chars().count() <= 120));
     assert!(
-        run.stderr.contains("grouping by currency too"),
-        "{}",
-        run.stderr
-    );
-
-    // The same conversions in UTC days.
-    let utc = stdout_of(
-        &server.db,
-        &["report", "conversions", "--by", "day", "--format", "csv"],
-    );
-    assert_eq!(
-        utc,
-        concat!(
-            "day,currency_id,conversions,payout,revenue,profit\n",
-            "2026-11-01,USD,2,0.30,0.80,0.50\n",
-            "2026-11-02,EUR,1,3.00,5.00,2.00\n",
-            "2026-11-02,USD,2,-0.25,2.00,2.25\n",
-            "TOTAL,EUR,1,3.00,5.00,2.00\n",
-            "TOTAL,USD,4,0.05,2.80,2.75\n",
-        )
+        stderr.contains("evarchive: not shown at this terminal width: sub1;"),
+        "{stderr}"
     );
 }
 
 #[test]
-fn report_totals_are_exact_to_the_cent() {
+fn at_80_columns_ids_times_statuses_and_money_stay_whole() {
     let server = filled_server();
-    // 0.10 + 0.20 is 0.30, not 0.30000000000000004.
-    let json = stdout_of(
-        &server.db,
-        &[
-            "report",
-            "conversions",
-            "--by",
-            "offer",
-            "--by",
-            "status",
-            "--format",
-            "json",
-            "--until",
-            "2026-11-01T05:00:00Z",
-        ],
-    );
+    let (table, stderr) = table_at(&server.db, "80");
     assert_eq!(
-        json,
+        table,
         concat!(
-            "[\n",
-            "{\"offer_id\":2,\"offer_name\":\"VPN Annual\",\"status\":\"approved\",\"conversions\":2,\"payout\":0.30,\"revenue\":0.80,\"profit\":0.50},\n",
-            "{\"offer_id\":\"TOTAL\",\"offer_name\":null,\"status\":null,\"conversions\":2,\"payout\":0.30,\"revenue\":0.80,\"profit\":0.50}\n",
-            "]\n",
+            " time (UTC)          | conversion_id | status   | payout | revenue | currency\n",
+            "---------------------+---------------+----------+--------+---------+----------\n",
+            " 2026-11-02 12:05:00 | 5005          | approved |   1.00 |    2.00 | USD\n",
+            " 2026-11-02 05:00:00 | 5004          | rejected |   3.00 |    5.00 | EUR\n",
+            " 2026-11-02 04:30:00 | 5003          | pending  |  -1.25 |    0.00 | USD\n",
+            " 2026-11-01 04:00:00 | 5002          | approved |   0.20 |    0.50 | USD\n",
+            " 2026-11-01 03:30:00 | 5001          | approved |   0.10 |    0.30 | USD\n",
         )
     );
-    let by_offer = stdout_of(
-        &server.db,
-        &[
-            "report",
-            "conversions",
-            "--by",
-            "offer",
-            "--currency",
-            "usd",
-        ],
-    );
-    assert_eq!(
-        by_offer,
-        concat!(
-            " offer_id | offer_name     | conversions | payout | revenue | profit\n",
-            "----------+----------------+-------------+--------+---------+--------\n",
-            " 2        | VPN Annual     |           3 |   1.30 |    2.80 |   1.50\n",
-            " 3        | Meal Kit Intro |           1 |  -1.25 |    0.00 |   1.25\n",
-            " TOTAL    |                |           4 |   0.05 |    2.80 |   2.75\n",
-        )
-    );
-}
-
-#[test]
-fn report_events_counts_events() {
-    let server = filled_server();
-    let csv = stdout_of(
-        &server.db,
-        &[
-            "report",
-            "events",
-            "--by",
-            "event",
-            "--by",
-            "affiliate",
-            "--format",
-            "csv",
-        ],
-    );
-    assert_eq!(
-        csv,
-        concat!(
-            "event,affiliate_id,affiliate_name,events,payout,revenue,profit\n",
-            "upsell,15,Orchid Partners,1,0.05,0.10,0.05\n",
-            "TOTAL,,,1,0.05,0.10,0.05\n",
-        )
+    assert!(table.lines().all(|line| line.chars().count() <= 80));
+    assert!(
+        stderr.contains(
+            "evarchive: not shown at this terminal width: offer_name, affiliate_name, country, sub1; name the columns to print with --columns, or use --format csv"
+        ),
+        "{stderr}"
     );
 }

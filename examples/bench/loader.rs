@@ -24,7 +24,7 @@ impl Loader {
     /// `experiment`: SQL run on the writer's connection first (e.g. to measure
     /// what an index costs by dropping it); empty in real measurements.
     pub fn open(db: &Path, max_batch: usize, experiment: &str) -> Result<Loader, String> {
-        let (conn, _) = open_archive(db, OpenMode::CreateIfMissing).map_err(|e| e.to_string())?;
+        let (conn, _) = open_archive(db, OpenMode::Serve).map_err(|e| e.to_string())?;
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")
             .map_err(|e| e.to_string())?;
         conn.execute_batch(experiment).map_err(|e| e.to_string())?;

@@ -1,137 +1,17 @@
-//! What every reading command shares: turning filter and window flags into a
-//! validated `Selection`, choosing columns, and opening the output.
+//! What every reading command shares: announcing the window, printing to the
+//! terminal, and writing a file that is never half-written.
 
 use std::fs::File;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{FilterArgs, WindowArgs};
-use crate::error::{Error, Result};
-use crate::everflow::WebhookKind;
 use jiff::tz::TimeZone;
 
+use crate::error::{Error, Result};
 use crate::output::{self, Format, RenderOptions};
 use crate::rows::RowSink;
-use crate::selection::{FilterField, Filters, Selection, TimeBasis, What};
-use crate::store::read::{Dataset, DatasetColumn};
-use crate::window::{TimeWindow, now, resolve_window};
-
-/// Validates the selection flags of `what`. A filter that `what` has no field
-/// for is refused rather than silently ignored.
-pub fn selection(what: What, filters: FilterArgs, window: &WindowArgs) -> Result<Selection> {
-    let window_flags = resolve_window(
-        window.since.as_deref(),
-        window.until.as_deref(),
-        &window.tz,
-        now()?,
-    )?;
-    let all_versions = filters.versions;
-    let filters = filters_of(filters)?;
-    let dataset = Dataset::of(what);
-    if let Some((field, _)) = filters
-        .equal
-        .iter()
-        .find(|(field, _)| dataset.filter_column(*field).is_none())
-    {
-        return Err(Error::InvalidArgument {
-            flag: field.flag(),
-            why: format!("{} have no such field to filter on", what.name()),
-        });
-    }
-    Ok(Selection {
-        what,
-        filters,
-        window: window_flags,
-        basis: if window.by_received {
-            TimeBasis::Received
-        } else {
-            TimeBasis::Fact
-        },
-        all_versions,
-    })
-}
-
-fn filters_of(args: FilterArgs) -> Result<Filters> {
-    let mut filters = Filters::default();
-    filters.push(FilterField::Offer, args.offer);
-    filters.push(FilterField::Affiliate, args.affiliate);
-    filters.push(FilterField::Advertiser, args.advertiser);
-    filters.push(FilterField::Status, args.status);
-    filters.push(FilterField::Event, args.event);
-    filters.push(FilterField::Country, args.country);
-    filters.push(FilterField::Currency, args.currency);
-    for (slot, value) in [args.sub1, args.sub2, args.sub3, args.sub4, args.sub5]
-        .into_iter()
-        .enumerate()
-    {
-        filters.push(FilterField::Sub(slot as u8 + 1), value);
-    }
-    if let Some(kind) = args.kind {
-        let kind = WebhookKind::from_name(kind.trim()).ok_or_else(|| Error::InvalidArgument {
-            flag: "--kind",
-            why: format!(
-                "'{kind}' is not a webhook kind; use one of: {}",
-                WebhookKind::ALL.map(WebhookKind::as_str).join(", ")
-            ),
-        })?;
-        filters.push(FilterField::Kind, Some(kind.as_str().to_owned()));
-    }
-    Ok(filters)
-}
-
-pub fn format(name: &str, allowed: &[Format]) -> Result<Format> {
-    Format::from_name(name)
-        .filter(|format| allowed.contains(format))
-        .ok_or_else(|| Error::InvalidArgument {
-            flag: "--format",
-            why: format!(
-                "'{name}' is not an output format here; use one of: {}",
-                allowed
-                    .iter()
-                    .map(|f| f.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        })
-}
-
-/// The columns to print: those named by `--columns`, else `default`.
-pub fn columns<'d>(
-    dataset: &'d Dataset,
-    named: Option<&[String]>,
-    default: &[&str],
-) -> Result<Vec<&'d DatasetColumn>> {
-    let names: Vec<&str> = match named {
-        Some(named) => named
-            .iter()
-            .map(|n| n.trim())
-            .filter(|n| !n.is_empty())
-            .collect(),
-        None => default.to_vec(),
-    };
-    names
-        .into_iter()
-        .map(|name| {
-            dataset.column(name).ok_or_else(|| Error::InvalidArgument {
-                flag: "--columns",
-                why: format!(
-                    "no column '{name}' here; the columns are: {}",
-                    dataset
-                        .columns
-                        .iter()
-                        .map(|c| c.column.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            })
-        })
-        .collect()
-}
-
-/// Every column of the dataset, by name.
-pub fn all_column_names(dataset: &Dataset) -> Vec<&'static str> {
-    dataset.columns.iter().map(|c| c.column.name).collect()
-}
+use crate::selection::TimeBasis;
+use crate::window::TimeWindow;
 
 /// Tells the user on stderr which window was applied.
 pub fn announce_window(window: &TimeWindow, basis: TimeBasis) {
@@ -154,22 +34,38 @@ pub fn table_width() -> Option<usize> {
     terminal_size::terminal_size().map(|(width, _)| usize::from(width.0))
 }
 
-/// A renderer printing to stdout; tables fit the terminal.
-pub fn stdout_sink(format: Format, excel: bool, zone: TimeZone) -> Box<dyn RowSink> {
-    let max_width = if format == Format::Table {
-        table_width()
-    } else {
-        None
+/// Says on stderr which columns a table left out to fit the terminal, and how
+/// to get them back.
+pub fn note_hidden_columns(sink: &dyn RowSink, way_back: &str) {
+    let hidden = sink.hidden_columns();
+    if !hidden.is_empty() {
+        eprintln!(
+            "evarchive: not shown at this terminal width: {}; {way_back}",
+            hidden.join(", ")
+        );
+    }
+}
+
+/// A renderer printing to stdout, or to `output` through a temporary file;
+/// a table on stdout fits the terminal.
+pub fn output_sink(
+    format: Format,
+    excel: bool,
+    zone: TimeZone,
+    output: Option<&Path>,
+) -> Result<(Destination, Box<dyn RowSink>)> {
+    let (destination, out) = Destination::open(output)?;
+    let max_width = match (&destination, format) {
+        (Destination::Stdout, Format::Table) => table_width(),
+        _ => None,
     };
-    output::sink(
-        RenderOptions {
-            format,
-            excel,
-            zone,
-            max_width,
-        },
-        Box::new(std::io::stdout().lock()),
-    )
+    let options = RenderOptions {
+        format,
+        excel,
+        zone,
+        max_width,
+    };
+    Ok((destination, output::sink(options, out)))
 }
 
 /// Where the output goes: stdout, or a file written under a temporary name
@@ -210,10 +106,30 @@ impl Destination {
         Ok(())
     }
 
+    pub fn is_stdout(&self) -> bool {
+        matches!(self, Destination::Stdout)
+    }
+
     /// Removes the partial file of a failed export.
     pub fn abandon(self) {
         if let Destination::File { partial, .. } = self {
             let _ = std::fs::remove_file(partial);
+        }
+    }
+
+    /// Completes the output if writing it went well, else removes the
+    /// partial file; `sink` is dropped first, so every byte is flushed.
+    pub fn settle<T>(self, sink: Box<dyn RowSink>, written: Result<T>) -> Result<T> {
+        drop(sink);
+        match written {
+            Ok(value) => {
+                self.finish()?;
+                Ok(value)
+            }
+            Err(error) => {
+                self.abandon();
+                Err(error)
+            }
         }
     }
 }

@@ -1,166 +1,220 @@
-//! `evarchive report conversions|events --by DIM…`: count, payout, revenue and
-//! profit per group, and a total. Amounts in different currencies are never
-//! added together: if the selection holds several, currency becomes a group.
+//! `evarchive report conversions|events --by DIM…`: per group and currency,
+//! count, payout and revenue per status side by side, and profit from the
+//! approved ones; then a total per currency. Amounts in different currencies
+//! are never added together.
 
 use std::collections::BTreeMap;
 
-use crate::cli::ReportArgs;
-use crate::commands::reading::{self, announce_window};
+use crate::commands::reading::{self, announce_window, note_hidden_columns};
+use crate::config::ReportConfig;
 use crate::error::{Error, Result};
 use crate::output::Format;
-use crate::report::{Dimension, KeyPart, Sums, label_time_buckets};
-use crate::rows::{Column, ColumnKind, RowSink, Value};
-use crate::selection::What;
+use crate::report::{
+    Dimension, KeyPart, OTHER_STATUS, REPORT_STATUSES, Sums, label_time_buckets, report_columns,
+};
+use crate::rows::{Column, RowSink, Value};
 use crate::store::read::{latest_name, open_reader, sum_groups};
 
-pub fn run(db: &std::path::Path, args: ReportArgs) -> Result<()> {
-    let what = What::parse(&args.what)?;
-    if !matches!(what, What::Conversions | What::Events) {
-        return Err(Error::InvalidArgument {
-            flag: "WHAT",
-            why: format!("reports sum conversions or events, not {}", what.name()),
-        });
-    }
-    let format = reading::format(&args.format, &Format::ALL)?;
-    let mut dimensions = Vec::new();
-    for name in &args.by {
-        let dimension = Dimension::parse(name)?;
-        if dimensions.contains(&dimension) {
-            return Err(Error::InvalidArgument {
-                flag: "--by",
-                why: format!("'{name}' is given twice"),
-            });
-        }
-        dimensions.push(dimension);
-    }
-    let selection = reading::selection(what, args.filters, &args.window)?;
-    let conn = open_reader(db)?;
-    announce_window(&selection.window, selection.basis);
+/// How a table shows conversions that carried no currency.
+const NO_CURRENCY_LABEL: &str = "(none)";
 
-    // Currency always takes part in grouping; it is shown only when it
-    // separates something (or was asked for).
-    let asked_currency = dimensions.contains(&Dimension::Currency);
-    let mut grouping = dimensions.clone();
-    if !asked_currency {
-        grouping.push(Dimension::Currency);
+pub fn run(config: ReportConfig) -> Result<()> {
+    let conn = open_reader(&config.db)?;
+    let selection = &config.selection;
+    announce_window(&selection.window, selection.basis);
+    let dimensions = &config.dimensions;
+    let groups = sum_groups(&conn, selection, dimensions)?;
+    let groups = label_time_buckets(groups, dimensions, &selection.window.zone);
+
+    // Statuses outside Everflow's four are shown rather than left out of the sums.
+    let mut slots = config.slots.clone();
+    let others: i64 = groups
+        .values()
+        .map(|sums| sums.by_status[OTHER_STATUS].count)
+        .sum();
+    let other_asked = config
+        .columns
+        .iter()
+        .flatten()
+        .any(|name| name.starts_with("other_"));
+    if others > 0 || other_asked {
+        slots.push(OTHER_STATUS);
     }
-    let groups = sum_groups(&conn, &selection, &grouping)?;
-    let mut groups = label_time_buckets(groups, &grouping, &selection.window.zone);
-    let currencies: Vec<KeyPart> = {
-        let mut seen: Vec<KeyPart> = groups.keys().filter_map(|k| k.last().cloned()).collect();
+    if others > 0 {
+        eprintln!(
+            "evarchive: {others} {} have a status other than {}; they are counted under other",
+            selection.what.name(),
+            REPORT_STATUSES.join(", ")
+        );
+    }
+    let columns = report_columns(dimensions, &slots);
+    let picked: Vec<usize> = match &config.columns {
+        Some(names) => names
+            .iter()
+            .filter_map(|name| columns.iter().position(|c| c.name == name.trim()))
+            .collect(),
+        None => (0..columns.len()).collect(),
+    };
+    let currency_at = dimensions
+        .iter()
+        .position(|d| *d == Dimension::Currency)
+        .unwrap_or_default();
+    let currencies: Vec<&KeyPart> = {
+        let mut seen: Vec<&KeyPart> = groups.keys().map(|key| &key[currency_at]).collect();
         seen.sort();
         seen.dedup();
         seen
     };
-    if !asked_currency {
-        if currencies.len() > 1 {
-            dimensions.push(Dimension::Currency);
-            eprintln!(
-                "evarchive: the selection holds {} currencies; grouping by currency too, so amounts in different currencies are never added together",
-                currencies.len()
-            );
-        } else {
-            groups = groups
-                .into_iter()
-                .map(|(mut key, sums)| {
-                    key.pop();
-                    (key, sums)
-                })
-                .collect();
-        }
+    let named = currencies
+        .iter()
+        .filter(|c| !matches!(c, KeyPart::Null))
+        .count();
+    if named > 1 {
+        eprintln!(
+            "evarchive: amounts in {named} currencies; each has its own total, they are never added together"
+        );
     }
 
-    let columns = report_columns(&dimensions, what);
-    let mut sink = reading::stdout_sink(format, args.excel, selection.window.zone.clone());
-    sink.begin(&columns).map_err(Error::Output)?;
-    let mut totals: BTreeMap<Option<KeyPart>, Sums> = BTreeMap::new();
-    let currency_position = dimensions.iter().position(|d| *d == Dimension::Currency);
-    for (key, sums) in &groups {
-        let mut cells: Vec<OwnedCell> = Vec::with_capacity(columns.len());
-        for (dimension, part) in dimensions.iter().zip(key) {
-            cells.push(OwnedCell::from(part));
-            if matches!(
-                dimension,
-                Dimension::Offer | Dimension::Affiliate | Dimension::Advertiser
-            ) {
-                cells.push(
-                    latest_name(&conn, what, *dimension, part)?
-                        .map_or(OwnedCell::Null, OwnedCell::Text),
-                );
-            }
-        }
-        push_sums(&mut cells, sums);
-        write_row(sink.as_mut(), &cells)?;
-        let currency = currency_position.and_then(|p| key.get(p).cloned());
-        totals.entry(currency).or_default().add(*sums);
+    let (destination, mut sink) = reading::output_sink(
+        config.format,
+        config.excel,
+        selection.window.zone.clone(),
+        config.output.as_deref(),
+    )?;
+    let printer = Printer {
+        config: &config,
+        columns: &columns,
+        picked: &picked,
+        slots: &slots,
+    };
+    let written = printer.print(&conn, &groups, sink.as_mut());
+    if destination.is_stdout() {
+        note_hidden_columns(
+            sink.as_ref(),
+            "name the columns to print with --columns, or use --format csv",
+        );
     }
-    if totals.is_empty() {
-        totals.insert(None, Sums::default());
-    }
-    for (currency, sums) in &totals {
-        let mut cells: Vec<OwnedCell> = Vec::with_capacity(columns.len());
-        for (index, dimension) in dimensions.iter().enumerate() {
-            cells.push(if index == 0 {
-                OwnedCell::Text("TOTAL".to_owned())
-            } else if *dimension == Dimension::Currency {
-                currency.as_ref().map_or(OwnedCell::Null, OwnedCell::from)
-            } else {
-                OwnedCell::Null
-            });
-            if matches!(
-                dimension,
-                Dimension::Offer | Dimension::Affiliate | Dimension::Advertiser
-            ) {
-                cells.push(OwnedCell::Null);
-            }
-        }
-        push_sums(&mut cells, sums);
-        write_row(sink.as_mut(), &cells)?;
-    }
-    sink.finish().map_err(Error::Output)?;
+    destination.settle(sink, written)?;
     eprintln!("evarchive: {} groups", groups.len());
     Ok(())
 }
 
-fn report_columns(dimensions: &[Dimension], what: What) -> Vec<Column> {
-    use ColumnKind::{Id, Integer, Money, Text};
-    let mut columns = Vec::new();
-    for dimension in dimensions {
-        match dimension {
-            Dimension::Offer => {
-                columns.push(Column::new("offer_id", Id));
-                columns.push(Column::new("offer_name", Text));
+/// Turns groups into rows of the chosen columns.
+struct Printer<'a> {
+    config: &'a ReportConfig,
+    columns: &'a [Column],
+    picked: &'a [usize],
+    slots: &'a [usize],
+}
+
+impl Printer<'_> {
+    fn print(
+        &self,
+        conn: &rusqlite::Connection,
+        groups: &BTreeMap<Vec<KeyPart>, Sums>,
+        sink: &mut dyn RowSink,
+    ) -> Result<()> {
+        let header: Vec<Column> = self.picked.iter().map(|&i| self.columns[i]).collect();
+        sink.begin(&header).map_err(Error::Output)?;
+        let what = self.config.selection.what;
+        let mut totals: BTreeMap<KeyPart, Sums> = BTreeMap::new();
+        for (key, sums) in groups {
+            let mut cells: Vec<OwnedCell> = Vec::with_capacity(self.columns.len());
+            for (dimension, part) in self.config.dimensions.iter().zip(key) {
+                cells.push(self.key_cell(*dimension, part));
+                if has_name(*dimension) {
+                    let name = latest_name(conn, what, *dimension, part)?;
+                    cells.push(name.map_or(OwnedCell::Null, OwnedCell::Text));
+                }
             }
-            Dimension::Affiliate => {
-                columns.push(Column::new("affiliate_id", Id));
-                columns.push(Column::new("affiliate_name", Text));
+            self.push_sums(&mut cells, sums);
+            self.write(sink, &cells)?;
+            if let Some(currency) = self.currency_of(key) {
+                totals.entry(currency.clone()).or_default().add(*sums);
             }
-            Dimension::Advertiser => {
-                columns.push(Column::new("advertiser_id", Id));
-                columns.push(Column::new("advertiser_name", Text));
+        }
+        // The total row names itself in the first column that is not the
+        // currency; a report by currency alone is its own total.
+        let Some(label_at) = self
+            .config
+            .dimensions
+            .iter()
+            .position(|d| *d != Dimension::Currency)
+        else {
+            return sink.finish().map_err(Error::Output);
+        };
+        if totals.is_empty() {
+            totals.insert(KeyPart::Null, Sums::default());
+        }
+        for (currency, sums) in &totals {
+            let mut cells: Vec<OwnedCell> = Vec::with_capacity(self.columns.len());
+            for (index, dimension) in self.config.dimensions.iter().enumerate() {
+                cells.push(match dimension {
+                    _ if index == label_at => OwnedCell::Text("TOTAL".to_owned()),
+                    Dimension::Currency => self.key_cell(*dimension, currency),
+                    _ => OwnedCell::Null,
+                });
+                if has_name(*dimension) {
+                    cells.push(OwnedCell::Null);
+                }
             }
-            Dimension::Day => columns.push(Column::new("day", Text)),
-            Dimension::Hour => columns.push(Column::new("hour", Text)),
-            Dimension::Status => columns.push(Column::new("status", Text)),
-            Dimension::Country => columns.push(Column::new("country", Text)),
-            Dimension::Event => columns.push(Column::new("event", Text)),
-            Dimension::Sub(1) => columns.push(Column::new("sub1", Text)),
-            Dimension::Sub(2) => columns.push(Column::new("sub2", Text)),
-            Dimension::Sub(3) => columns.push(Column::new("sub3", Text)),
-            Dimension::Sub(4) => columns.push(Column::new("sub4", Text)),
-            Dimension::Sub(_) => columns.push(Column::new("sub5", Text)),
-            Dimension::Currency => columns.push(Column::new("currency_id", Text)),
+            self.push_sums(&mut cells, sums);
+            self.write(sink, &cells)?;
+        }
+        sink.finish().map_err(Error::Output)
+    }
+
+    fn currency_of<'k>(&self, key: &'k [KeyPart]) -> Option<&'k KeyPart> {
+        let at = self
+            .config
+            .dimensions
+            .iter()
+            .position(|d| *d == Dimension::Currency)?;
+        key.get(at)
+    }
+
+    /// A group's key as a cell; a missing currency is labelled in a table.
+    fn key_cell(&self, dimension: Dimension, part: &KeyPart) -> OwnedCell {
+        match (dimension, part) {
+            (Dimension::Currency, KeyPart::Null) if self.config.format == Format::Table => {
+                OwnedCell::Text(NO_CURRENCY_LABEL.to_owned())
+            }
+            _ => OwnedCell::from(part),
         }
     }
-    let count = match what {
-        What::Events => "events",
-        _ => "conversions",
-    };
-    columns.push(Column::new(count, Integer));
-    columns.push(Column::new("payout", Money));
-    columns.push(Column::new("revenue", Money));
-    columns.push(Column::new("profit", Money));
-    columns
+
+    fn push_sums(&self, cells: &mut Vec<OwnedCell>, sums: &Sums) {
+        for &slot in self.slots {
+            let tally = sums.by_status[slot];
+            cells.push(OwnedCell::Integer(tally.count));
+            cells.push(OwnedCell::Integer(tally.payout));
+            cells.push(OwnedCell::Integer(tally.revenue));
+        }
+        if self.slots.contains(&0) {
+            cells.push(OwnedCell::Integer(sums.profit()));
+        }
+    }
+
+    fn write(&self, sink: &mut dyn RowSink, cells: &[OwnedCell]) -> Result<()> {
+        let values: Vec<Value<'_>> = self
+            .picked
+            .iter()
+            .map(|&i| match &cells[i] {
+                OwnedCell::Null => Value::Null,
+                OwnedCell::Integer(n) => Value::Integer(*n),
+                OwnedCell::Text(t) => Value::Text(t),
+            })
+            .collect();
+        sink.row(&values).map_err(Error::Output)
+    }
+}
+
+/// Offers, partners and advertisers are shown with their names.
+fn has_name(dimension: Dimension) -> bool {
+    matches!(
+        dimension,
+        Dimension::Offer | Dimension::Affiliate | Dimension::Advertiser
+    )
 }
 
 /// A cell the report owns (names looked up, labels made) until it is printed.
@@ -178,23 +232,4 @@ impl From<&KeyPart> for OwnedCell {
             KeyPart::Text(t) => OwnedCell::Text(t.clone()),
         }
     }
-}
-
-fn push_sums(cells: &mut Vec<OwnedCell>, sums: &Sums) {
-    cells.push(OwnedCell::Integer(sums.count));
-    cells.push(OwnedCell::Integer(sums.payout));
-    cells.push(OwnedCell::Integer(sums.revenue));
-    cells.push(OwnedCell::Integer(sums.profit()));
-}
-
-fn write_row(sink: &mut dyn RowSink, cells: &[OwnedCell]) -> Result<()> {
-    let values: Vec<Value<'_>> = cells
-        .iter()
-        .map(|cell| match cell {
-            OwnedCell::Null => Value::Null,
-            OwnedCell::Integer(n) => Value::Integer(*n),
-            OwnedCell::Text(t) => Value::Text(t),
-        })
-        .collect();
-    sink.row(&values).map_err(Error::Output)
 }

@@ -5,6 +5,7 @@ use crate::error::Result;
 use crate::everflow::kind::WebhookKind;
 use crate::server::{self, Startup};
 use crate::store::ArchiveState;
+use crate::store::open::SCHEMA_VERSION;
 
 pub fn run(config: ServeConfig) -> Result<()> {
     actix_web::rt::System::new().block_on(async move {
@@ -18,13 +19,22 @@ pub fn run(config: ServeConfig) -> Result<()> {
 /// Everflow. The token is printed only when we generated it: an operator who
 /// chose one already knows it, and it should not land in service logs.
 fn announce(config: &ServeConfig, startup: &Startup) {
-    let state = match startup.archive {
-        ArchiveState::Created => "created",
-        ArchiveState::Existing => "opened",
-    };
-    eprintln!("evarchive: {state} archive {}", config.db.display());
+    let db = config.db.display();
+    match startup.archive {
+        ArchiveState::Created => eprintln!("evarchive: created archive {db}"),
+        ArchiveState::Existing => eprintln!("evarchive: opened archive {db}"),
+        ArchiveState::Upgraded { from } => eprintln!(
+            "evarchive: opened archive {db} and upgraded its schema from version {from} to {SCHEMA_VERSION}"
+        ),
+    }
     let scheme = if startup.https { "https" } else { "http" };
     eprintln!("evarchive: listening on {scheme}://{}", startup.local_addr);
+    if config.public_url.is_none() && startup.local_addr.ip().is_unspecified() {
+        eprintln!(
+            "evarchive: the URLs below name {}, which no one can connect to; start with --public-url https://YOUR-HOST (the address Everflow reaches this server at) to print URLs ready to paste",
+            startup.local_addr.ip()
+        );
+    }
     let token = if startup.token_generated {
         eprintln!(
             "evarchive: generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type:"

@@ -1,97 +1,127 @@
-//! `evarchive show WHAT ID`: every version of one record, oldest fact first,
-//! with arrival times, redelivery counts and the body pretty-printed.
+//! `evarchive show WHAT ID`: one record's states in the order they arrived,
+//! then each version with its arrival times, redelivery count and body.
 
 use std::io::Write;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use crate::cli::ShowArgs;
+use crate::config::ShowConfig;
 use crate::error::{Error, Result};
 use crate::output::write_pretty_json;
-use crate::selection::What;
 use crate::store::read::{VersionRecord, open_reader, versions_of};
-use crate::window::parse_zone;
 
-pub fn run(db: &std::path::Path, args: ShowArgs) -> Result<()> {
-    let what = What::parse(&args.what)?;
-    let kinds: &[&str] = match what {
-        What::Conversions => &["conversion_registered"],
-        What::Events => &["event_registered"],
-        What::Offers => &["offer_created", "offer_updated"],
-        What::Advertisers => &[
-            "advertiser_created",
-            "advertiser_updated",
-            "advertiser_signed_up",
-        ],
-        What::Partners => &[
-            "affiliate_created",
-            "affiliate_updated",
-            "affiliate_signed_up",
-        ],
-        What::Verdicts => &["affiliate_signup_verdict"],
-        What::Approvals => &["affiliate_approved_for_offer"],
-        What::Blocked => &["traffic_optimized"],
-        What::Deliveries => {
-            return Err(Error::InvalidArgument {
-                flag: "WHAT",
-                why: "show takes a record (offer, conversion…); list deliveries with `evarchive query deliveries`".to_owned(),
-            });
-        }
-    };
-    let zone = parse_zone(&args.tz)?;
-    let id = args.id.trim();
-    let conn = open_reader(db)?;
-    let versions = versions_of(&conn, kinds, id)?;
+pub fn run(config: ShowConfig) -> Result<()> {
+    let conn = open_reader(&config.db)?;
+    let versions = versions_of(&conn, config.resource_type, &config.id)?;
     if versions.is_empty() {
         return Err(Error::NotFound {
-            what: what.name(),
-            id: id.to_owned(),
+            what: config.what.name(),
+            id: config.id,
         });
     }
     let mut out = std::io::stdout().lock();
-    print_versions(&mut out, &versions, &zone).map_err(Error::Output)
+    let zone_name = config.zone.iana_name().unwrap_or("local").to_owned();
+    // Composite identities (a verdict's partner id) may match several resources.
+    let mut first = true;
+    for resource in versions.chunk_by(|a, b| a.resource_id == b.resource_id) {
+        if !first {
+            writeln!(out).map_err(Error::Output)?;
+        }
+        first = false;
+        let label = config.resource_type.as_str().replace('_', " ");
+        print_resource(&mut out, &label, resource, &config.zone, &zone_name)
+            .map_err(Error::Output)?;
+    }
+    Ok(())
 }
 
-/// The version each resource is currently at: the latest fact among the
-/// current versions of its kinds (an offer's offer_updated outranks its
-/// offer_created). `versions` is ordered by resource, then fact time.
-fn current_positions(versions: &[VersionRecord]) -> Vec<usize> {
-    let mut current: Vec<usize> = Vec::new();
+/// One arrival that gave the resource a state.
+struct StateChange {
+    received_at: i64,
+    /// 1-based, in the order `show` lists the versions.
+    version: usize,
+    what: &'static str,
+}
+
+/// The arrivals that gave the resource its states, oldest first: each
+/// version's first arrival, and each time archived content became current
+/// again. Redeliveries that changed nothing are only counted.
+fn state_changes(versions: &[VersionRecord]) -> Vec<StateChange> {
+    let mut changes = Vec::new();
     for (index, version) in versions.iter().enumerate() {
-        if !version.is_current {
-            continue;
-        }
-        match current.last_mut() {
-            Some(last) if versions[*last].resource_id == version.resource_id => *last = index,
-            _ => current.push(index),
+        let older_fact = versions.iter().any(|other| {
+            other.first_received_at < version.first_received_at
+                && other.fact_time > version.fact_time
+        });
+        changes.push(StateChange {
+            received_at: version.first_received_at,
+            version: index + 1,
+            what: if older_fact {
+                "arrived late: an older fact, not current"
+            } else {
+                "new content"
+            },
+        });
+        for &received_at in &version.restored_at {
+            changes.push(StateChange {
+                received_at,
+                version: index + 1,
+                what: "the same content again: current again",
+            });
         }
     }
-    current
+    changes.sort_by_key(|change| (change.received_at, change.version));
+    changes
 }
 
-fn print_versions(
+fn print_resource(
     out: &mut dyn Write,
+    label: &str,
     versions: &[VersionRecord],
     zone: &TimeZone,
+    zone_name: &str,
 ) -> std::io::Result<()> {
     let total = versions.len();
-    let current = current_positions(versions);
-    for (index, version) in versions.iter().enumerate() {
-        if index > 0 {
-            writeln!(out)?;
-        }
-        let current = if current.contains(&index) {
-            " (current)"
+    let deliveries: i64 = versions
+        .iter()
+        .map(|v| 1 + v.redeliveries + v.restored_at.len() as i64)
+        .sum();
+    let current = versions.iter().position(|v| v.is_current);
+    writeln!(
+        out,
+        "── {label} {} · {total} version{} · {deliveries} deliver{}",
+        versions[0].resource_id,
+        plural(total),
+        if deliveries == 1 { "y" } else { "ies" }
+    )?;
+    writeln!(out, "states, as they arrived ({zone_name}):")?;
+    let changes = state_changes(versions);
+    let last_current = changes
+        .iter()
+        .rposition(|change| Some(change.version - 1) == current);
+    for (position, change) in changes.iter().enumerate() {
+        let now = if Some(position) == last_current {
+            "  ← current"
         } else {
             ""
         };
         writeln!(
             out,
-            "── {} {} · version {} of {total}{current}",
-            version.kind,
-            version.resource_id,
-            index + 1
+            "  {}  version {}  {}{now}",
+            time(Some(change.received_at), zone),
+            change.version,
+            change.what
+        )?;
+    }
+    for (index, version) in versions.iter().enumerate() {
+        writeln!(out)?;
+        let current = if version.is_current { " (current)" } else { "" };
+        writeln!(
+            out,
+            "── version {} of {total}{current} · {}",
+            index + 1,
+            version.kind
         )?;
         writeln!(
             out,
@@ -112,6 +142,10 @@ fn print_versions(
         pretty_body(out, &version.raw)?;
     }
     Ok(())
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 fn time(millis: Option<i64>, zone: &TimeZone) -> String {

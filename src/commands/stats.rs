@@ -1,39 +1,47 @@
-//! `evarchive stats`: what the archive holds, per kind, and its size on disk.
+//! `evarchive stats`: what the archive holds, per resource type, and its size
+//! on disk.
 
 use std::path::Path;
 
-use crate::cli::StatsArgs;
-use crate::commands::reading;
+use crate::commands::reading::{self, note_hidden_columns};
+use crate::config::StatsConfig;
 use crate::error::{Error, Result};
-use crate::everflow::WebhookKind;
+use crate::everflow::{ResourceType, WebhookKind};
 use crate::output::Format;
 use crate::rows::{Column, ColumnKind, Value};
-use crate::store::read::{kind_stats, open_reader, refusals_without_kind};
+use crate::store::read::{TypeStats, open_reader, refusals_without_kind, type_stats};
 
-pub fn run(db: &Path, args: StatsArgs) -> Result<()> {
-    let format = reading::format(&args.format, &Format::ALL)?;
-    let conn = open_reader(db)?;
+pub fn run(config: StatsConfig) -> Result<()> {
+    let conn = open_reader(&config.db)?;
+    let stats: Vec<TypeStats> = ResourceType::ALL
+        .into_iter()
+        .map(|resource_type| type_stats(&conn, resource_type))
+        .collect::<Result<_>>()?;
     let kinds: Vec<&str> = WebhookKind::ALL.iter().map(|k| k.as_str()).collect();
-    let stats = kind_stats(&conn, &kinds)?;
     let unattributed_refusals = refusals_without_kind(&conn, &kinds)?;
 
-    use ColumnKind::{Integer, Text, TimeMillis};
+    use ColumnKind::{Code, Integer, TimeMillis};
     let columns = [
-        Column::new("kind", Text),
+        Column::new("type", Code),
         Column::new("resources", Integer),
         Column::new("versions", Integer),
         Column::new("deliveries", Integer),
         Column::new("redeliveries", Integer),
-        Column::new("refused", Integer),
-        Column::new("first_received", TimeMillis),
-        Column::new("last_received", TimeMillis),
+        Column::new("refused", Integer).rank(1),
+        Column::new("first_received", TimeMillis)
+            .label("first")
+            .rank(3),
+        Column::new("last_received", TimeMillis)
+            .label("last")
+            .rank(2),
     ];
-    let mut sink = reading::stdout_sink(format, false, jiff::tz::TimeZone::UTC);
+    let (_stdout, mut sink) =
+        reading::output_sink(config.format, false, jiff::tz::TimeZone::UTC, None)?;
     sink.begin(&columns).map_err(Error::Output)?;
     let optional = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
     for s in &stats {
         sink.row(&[
-            Value::Text(&s.kind),
+            Value::Text(type_name(s.resource_type)),
             Value::Integer(s.resources),
             Value::Integer(s.versions),
             Value::Integer(s.deliveries),
@@ -44,7 +52,7 @@ pub fn run(db: &Path, args: StatsArgs) -> Result<()> {
         ])
         .map_err(Error::Output)?;
     }
-    let sum = |f: fn(&crate::store::read::KindStats) -> i64| stats.iter().map(f).sum::<i64>();
+    let sum = |f: fn(&TypeStats) -> i64| stats.iter().map(f).sum::<i64>();
     sink.row(&[
         Value::Text("TOTAL"),
         Value::Integer(sum(|s| s.resources)),
@@ -57,11 +65,12 @@ pub fn run(db: &Path, args: StatsArgs) -> Result<()> {
     ])
     .map_err(Error::Output)?;
     sink.finish().map_err(Error::Output)?;
+    note_hidden_columns(sink.as_ref(), "use --format csv to see every column");
 
-    let size = archive_size(db);
+    let size = archive_size(&config.db);
     let mut line = format!(
         "archive {}: {} on disk ({size} bytes, with the WAL)",
-        db.display(),
+        config.db.display(),
         human_bytes(size),
     );
     if unattributed_refusals > 0 {
@@ -69,12 +78,26 @@ pub fn run(db: &Path, args: StatsArgs) -> Result<()> {
             "; {unattributed_refusals} refused requests named no known kind"
         ));
     }
-    if format == Format::Table {
+    if config.format == Format::Table {
         println!("{line}");
     } else {
         eprintln!("evarchive: {line}");
     }
     Ok(())
+}
+
+/// The name `query` uses for the records of a type.
+fn type_name(resource_type: ResourceType) -> &'static str {
+    match resource_type {
+        ResourceType::Conversion => "conversions",
+        ResourceType::Event => "events",
+        ResourceType::Offer => "offers",
+        ResourceType::Advertiser => "advertisers",
+        ResourceType::Partner => "partners",
+        ResourceType::SignupVerdict => "verdicts",
+        ResourceType::OfferApproval => "approvals",
+        ResourceType::BlockedVariable => "blocked",
+    }
 }
 
 /// The database file plus its WAL and shared-memory files.

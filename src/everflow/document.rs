@@ -24,7 +24,30 @@ pub fn parse_document(body: &[u8]) -> Result<JsonValue<'_>, BodyError> {
     })?;
     // Some HTTP stacks prefix UTF-8 with a byte order mark; it is not part of JSON.
     let text = text.strip_prefix(UTF8_BYTE_ORDER_MARK).unwrap_or(text);
-    json::parse(text).map_err(|error| BodyError::InvalidJson(error.to_string()))
+    json::parse(text).map_err(|error| {
+        if looks_form_encoded(text) {
+            BodyError::FormEncoded
+        } else {
+            BodyError::InvalidJson(error.to_string())
+        }
+    })
+}
+
+/// `name=value&name=value`, as an HTML form (or a webhook set to send one)
+/// posts: every pair has a name of URL-safe characters and an `=`.
+fn looks_form_encoded(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && text.split('&').all(|pair| {
+            let Some((name, value)) = pair.split_once('=') else {
+                return false;
+            };
+            !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.-%[]".contains(&b))
+                && !value.contains(char::is_whitespace)
+        })
 }
 
 /// A GET delivery's query pairs as the text of a JSON object of strings, to be
@@ -69,6 +92,23 @@ mod tests {
         assert!(message.contains("line 1 column 9"), "{message}");
         assert_eq!(error.code(), "invalid_json");
         assert!(parse_document(b"{\"a\": 1} {\"b\": 2}").is_err());
+    }
+
+    #[test]
+    fn form_encoded_bodies_are_named_as_such() {
+        for body in [
+            &b"conversion_id=1&payout=2"[..],
+            b"a=1",
+            b"sub1=%7Bx%7D&payout=",
+            b"items[0]=1&x=2\n",
+        ] {
+            let error = parse_document(body).expect_err("not JSON");
+            assert_eq!(error.code(), "form_encoded_body", "{body:?}");
+        }
+        for body in [&b"{\"a\" = 1}"[..], b"a = 1", b"=1", b"hello", b"a=1&b"] {
+            let error = parse_document(body).expect_err("not JSON");
+            assert_eq!(error.code(), "invalid_json", "{body:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,23 @@ pub enum BodyError {
     InvalidJson(String),
 
     #[error(
+        "the request body is form-encoded (name=value&…), not JSON: set the webhook to send \
+         its JSON body, or to use GET so that its fields come in the query string"
+    )]
+    FormEncoded,
+
+    #[error(
+        "{kind} {field} is \"{placeholder}\", an Everflow macro that was never filled in: \
+         the URL or body template names a macro Everflow does not know (check its spelling \
+         in Everflow), so nothing was archived"
+    )]
+    UnexpandedMacro {
+        kind: WebhookKind,
+        field: String,
+        placeholder: String,
+    },
+
+    #[error(
         "{kind} body must be {expected}: check that this URL's kind matches the \
          webhook's event type"
     )]
@@ -58,6 +75,8 @@ impl BodyError {
             BodyError::Empty => "empty_body",
             BodyError::NotUtf8 { .. } => "not_utf8",
             BodyError::InvalidJson(_) => "invalid_json",
+            BodyError::FormEncoded => "form_encoded_body",
+            BodyError::UnexpandedMacro { .. } => "unexpanded_macro",
             BodyError::UnexpectedShape { .. } => "unexpected_shape",
             BodyError::MissingIdentity { .. } => "missing_identity",
             BodyError::Undetectable => "undetectable_kind",
@@ -90,6 +109,13 @@ mod tests {
             BodyError::Empty.code(),
             BodyError::NotUtf8 { valid_up_to: 0 }.code(),
             BodyError::InvalidJson(String::new()).code(),
+            BodyError::FormEncoded.code(),
+            BodyError::UnexpandedMacro {
+                kind: WebhookKind::ConversionRegistered,
+                field: String::new(),
+                placeholder: String::new(),
+            }
+            .code(),
             BodyError::UnexpectedShape {
                 kind: WebhookKind::OfferCreated,
                 expected: "",
@@ -108,6 +134,8 @@ mod tests {
                 "empty_body",
                 "not_utf8",
                 "invalid_json",
+                "form_encoded_body",
+                "unexpanded_macro",
                 "unexpected_shape",
                 "missing_identity",
                 "undetectable_kind"

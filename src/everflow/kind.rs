@@ -35,6 +35,57 @@ pub enum Family {
     BlockedVariable,
 }
 
+/// What a delivery's resource is, whatever event type carried it: an offer is
+/// one resource whether `offer_created` or `offer_updated` brought it, and
+/// its identity is (resource type, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceType {
+    Offer,
+    Advertiser,
+    Partner,
+    SignupVerdict,
+    OfferApproval,
+    Conversion,
+    /// Post-conversion events have conversion ids of their own.
+    Event,
+    BlockedVariable,
+}
+
+impl ResourceType {
+    pub const ALL: [ResourceType; 8] = [
+        ResourceType::Conversion,
+        ResourceType::Event,
+        ResourceType::Offer,
+        ResourceType::Advertiser,
+        ResourceType::Partner,
+        ResourceType::SignupVerdict,
+        ResourceType::OfferApproval,
+        ResourceType::BlockedVariable,
+    ];
+
+    /// The name stored in the archive.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResourceType::Offer => "offer",
+            ResourceType::Advertiser => "advertiser",
+            ResourceType::Partner => "partner",
+            ResourceType::SignupVerdict => "signup_verdict",
+            ResourceType::OfferApproval => "offer_approval",
+            ResourceType::Conversion => "conversion",
+            ResourceType::Event => "event",
+            ResourceType::BlockedVariable => "blocked_variable",
+        }
+    }
+
+    /// The event types that carry this resource.
+    pub fn kinds(self) -> Vec<WebhookKind> {
+        WebhookKind::ALL
+            .into_iter()
+            .filter(|kind| kind.resource_type() == self)
+            .collect()
+    }
+}
+
 impl WebhookKind {
     pub const ALL: [WebhookKind; 13] = [
         WebhookKind::OfferCreated,
@@ -83,6 +134,36 @@ impl WebhookKind {
             .find(|kind| kind.as_str() == canonical)
     }
 
+    /// The `partner_…` spelling of an `affiliate_…` kind (Everflow's UI says
+    /// partner where its API says affiliate).
+    pub fn partner_alias(self) -> Option<&'static str> {
+        Some(match self {
+            WebhookKind::AffiliateCreated => "partner_created",
+            WebhookKind::AffiliateUpdated => "partner_updated",
+            WebhookKind::AffiliateSignedUp => "partner_signed_up",
+            WebhookKind::AffiliateSignupVerdict => "partner_signup_verdict",
+            WebhookKind::AffiliateApprovedForOffer => "partner_approved_for_offer",
+            _ => return None,
+        })
+    }
+
+    pub fn resource_type(self) -> ResourceType {
+        match self {
+            WebhookKind::OfferCreated | WebhookKind::OfferUpdated => ResourceType::Offer,
+            WebhookKind::AdvertiserCreated
+            | WebhookKind::AdvertiserUpdated
+            | WebhookKind::AdvertiserSignedUp => ResourceType::Advertiser,
+            WebhookKind::AffiliateCreated
+            | WebhookKind::AffiliateUpdated
+            | WebhookKind::AffiliateSignedUp => ResourceType::Partner,
+            WebhookKind::AffiliateSignupVerdict => ResourceType::SignupVerdict,
+            WebhookKind::AffiliateApprovedForOffer => ResourceType::OfferApproval,
+            WebhookKind::ConversionRegistered => ResourceType::Conversion,
+            WebhookKind::EventRegistered => ResourceType::Event,
+            WebhookKind::TrafficOptimized => ResourceType::BlockedVariable,
+        }
+    }
+
     pub fn family(self) -> Family {
         match self {
             WebhookKind::OfferCreated | WebhookKind::OfferUpdated => Family::Offer,
@@ -118,6 +199,19 @@ mod tests {
     }
 
     #[test]
+    fn every_kind_carries_one_resource_type_and_every_type_has_a_kind() {
+        for resource_type in ResourceType::ALL {
+            let kinds = resource_type.kinds();
+            assert!(!kinds.is_empty(), "{resource_type:?}");
+            assert!(kinds.iter().all(|k| k.resource_type() == resource_type));
+        }
+        assert_eq!(
+            ResourceType::Offer.kinds(),
+            [WebhookKind::OfferCreated, WebhookKind::OfferUpdated]
+        );
+    }
+
+    #[test]
     fn partner_is_an_alias_of_affiliate() {
         assert_eq!(
             WebhookKind::from_name("partner_signup_verdict"),
@@ -128,6 +222,11 @@ mod tests {
             Some(WebhookKind::AffiliateCreated)
         );
         assert_eq!(WebhookKind::from_name("partner_conversion"), None);
+        for kind in WebhookKind::ALL {
+            if let Some(alias) = kind.partner_alias() {
+                assert_eq!(WebhookKind::from_name(alias), Some(kind));
+            }
+        }
         assert_eq!(WebhookKind::from_name("offer_deleted"), None);
     }
 }

@@ -125,6 +125,22 @@ pub fn collection_items<'a>(value: JsonValue<'a>) -> Option<Vec<&'a str>> {
     }
 }
 
+/// The placeholder itself when `value` is an Everflow macro left as it was
+/// (`"{payout}"`): Everflow fills macros in, so one that arrives unfilled
+/// means a misspelled or unknown macro, not data.
+pub fn unexpanded_macro(value: &JsonValue<'_>) -> Option<String> {
+    let JsonValue::String(raw) = value else {
+        return None;
+    };
+    let trimmed = raw.trim();
+    let name = trimmed.strip_prefix('{')?.strip_suffix('}')?;
+    let is_name = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.".contains(&b));
+    is_name.then(|| trimmed.to_owned())
+}
+
 fn is_unset_text(text: &str) -> bool {
     text.is_empty() || text == NULL_VALUE
 }
@@ -210,6 +226,27 @@ mod tests {
         assert_eq!(read(unix_time, r#""""#), None);
         assert_eq!(read(unix_time, r#""2025-01-01 00:00:00""#), None);
         assert_eq!(read(unix_time, "null"), None);
+    }
+
+    #[test]
+    fn macros_are_braced_names() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (r#""{payout}""#, Some("{payout}")),
+            (r#"" {conversion_id} ""#, Some("{conversion_id}")),
+            (r#""{sub1.x}""#, Some("{sub1.x}")),
+            (r#""{}""#, None),
+            (r#""{a b}""#, None),
+            (r#""x{payout}""#, None),
+            (r#""{\"a\": 1}""#, None),
+            ("12", None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(
+                read(unexpanded_macro, value).as_deref(),
+                *expected,
+                "{value}"
+            );
+        }
     }
 
     #[test]

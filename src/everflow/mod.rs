@@ -26,7 +26,7 @@ pub use document::{parse_document, query_pairs_document};
 pub use error::BodyError;
 pub use extract::extract;
 pub use json::{JsonObject, JsonValue};
-pub use kind::{Family, WebhookKind};
+pub use kind::{Family, ResourceType, WebhookKind};
 pub use records::{
     AccountColumns, BlockedVariableColumns, ConversionColumns, ExtractedDelivery, Micros,
     OfferApprovalColumns, OfferColumns, ResourceRecord, SignupVerdictColumns, TypedColumns,

@@ -64,6 +64,14 @@ impl CellRenderer {
             Value::Null => Cell::Null,
             Value::Text(text) if kind == ColumnKind::Json => Cell::Json(text),
             Value::Text(text) => Cell::Text(text),
+            Value::Bytes(bytes) => match std::str::from_utf8(bytes) {
+                Ok(text) => Cell::Text(text),
+                Err(_) => {
+                    self.text.clear();
+                    self.text.push_str(&String::from_utf8_lossy(bytes));
+                    Cell::Text(&self.text)
+                }
+            },
             Value::Integer(number) => self.integer(kind, number),
             Value::Real(number) => self.real(kind, number),
         }
@@ -82,7 +90,7 @@ impl CellRenderer {
             }
             ColumnKind::Flag => Cell::Bool(number != 0),
             // A text column keeps JSON strings even where SQLite stored an integer.
-            ColumnKind::Text => Cell::Text(self.integer.format(number)),
+            ColumnKind::Text | ColumnKind::Code => Cell::Text(self.integer.format(number)),
             ColumnKind::Json => Cell::Json(self.integer.format(number)),
             ColumnKind::Id | ColumnKind::Integer => Cell::Number(self.integer.format(number)),
         }
@@ -102,7 +110,7 @@ impl CellRenderer {
             _ => {
                 self.text.clear();
                 let _ = write!(self.text, "{number}");
-                if number.is_finite() && kind != ColumnKind::Text {
+                if number.is_finite() && !matches!(kind, ColumnKind::Text | ColumnKind::Code) {
                     Cell::Number(&self.text)
                 } else {
                     // "inf" and "NaN" are not JSON numbers.
@@ -160,6 +168,9 @@ mod tests {
             (Id, Value::Integer(42), r#"Number("42")"#),
             (Id, Value::Text("abc"), r#"Text("abc")"#),
             (Text, Value::Integer(7), r#"Text("7")"#),
+            (Code, Value::Integer(422), r#"Text("422")"#),
+            (Text, Value::Bytes(b"ok"), r#"Text("ok")"#),
+            (Text, Value::Bytes(b"a\xffb"), "Text(\"a\u{fffd}b\")"),
             (Integer, Value::Real(2.5), r#"Number("2.5")"#),
             (Integer, Value::Real(f64::INFINITY), r#"Text("inf")"#),
             (Flag, Value::Integer(1), "Bool(true)"),

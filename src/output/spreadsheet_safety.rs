@@ -9,11 +9,13 @@
 //!   their traffic, so an export could carry `=HYPERLINK(…)` or worse to
 //!   whoever opens it. OWASP's recommendation ("CSV Injection") is to prefix
 //!   such cells with a single quote, which spreadsheets show as plain text.
-//! - **Long digit ids.** Excel reads `123456789012345678` as a number, shows
-//!   12 or more digits in scientific notation and keeps only 15 significant
-//!   digits, silently changing transaction ids and click ids. The
-//!   constant-string formula `="123456789012345678"` is the usual CSV idiom to
-//!   make it keep the text.
+//! - **Text that turns into a number or a date.** Excel reads
+//!   `123456789012345678` as a number, shows 12 or more digits in scientific
+//!   notation and keeps only 15 significant digits, silently changing
+//!   transaction ids and click ids; it drops the leading zeros of `000123`
+//!   and the trailing one of `1.10`, reads `1e5` as 100000 and `12/03`, `1-2`,
+//!   `3-Mar` or `10:30` as dates and times. The constant-string formula
+//!   `="000123"` is the usual CSV idiom to make it keep the text.
 //!
 //! Only the spreadsheet profile (`excel`) uses this: programs reading plain
 //! CSV must get the values unchanged.
@@ -40,7 +42,11 @@ pub(super) fn spreadsheet_safe<'t>(
     origin: Origin,
     scratch: &'t mut String,
 ) -> &'t str {
-    if text.len() >= LONG_DIGITS && text.bytes().all(|byte| byte.is_ascii_digit()) {
+    let rewritten = match origin {
+        Origin::NumericId => is_long_digits(text),
+        Origin::Untrusted => is_long_digits(text) || would_become_number_or_date(text),
+    };
+    if rewritten {
         scratch.clear();
         scratch.push_str("=\"");
         scratch.push_str(text);
@@ -54,6 +60,69 @@ pub(super) fn spreadsheet_safe<'t>(
     } else {
         text
     }
+}
+
+fn is_long_digits(text: &str) -> bool {
+    text.len() >= LONG_DIGITS && text.bytes().all(|byte| byte.is_ascii_digit())
+}
+
+/// Text a spreadsheet would store as a number, date or time that no longer
+/// reads as the same text. Plain numbers it prints back unchanged (`42`,
+/// `2.5`, `-1`) are left alone, as are anything with a letter or space in
+/// it, but for month names.
+fn would_become_number_or_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(['-', '/']).collect();
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    // 000123, 0.50: leading zeros go; 1.10: the trailing zero goes.
+    let number = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let is_decimal = digits(whole) && (fraction.is_empty() || digits(fraction));
+    if is_decimal && (whole.len() > 1 && whole.starts_with('0') || fraction.ends_with('0')) {
+        return true;
+    }
+    // 1e5, 2.5E-3
+    if let Some((mantissa, exponent)) = number.split_once(['e', 'E']) {
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+        let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if digits(whole) && digits(fraction) && digits(exponent) {
+            return true;
+        }
+    }
+    // 12/03, 1-2, 2026-11-01, 1.2.2026, 3-Mar, Mar-3
+    let dotted: Vec<&str> = text.split('.').collect();
+    if dotted.len() == 3 && dotted.iter().all(|part| digits(part)) {
+        return true;
+    }
+    let date_part = |part: &str| digits(part) && part.len() <= 4 || is_month_name(part);
+    if (2..=3).contains(&parts.len())
+        && parts.iter().all(|part| date_part(part))
+        && parts.iter().any(|part| digits(part))
+    {
+        return true;
+    }
+    // 10:30, 10:30:15
+    let clock: Vec<&str> = text.split(':').collect();
+    (2..=3).contains(&clock.len()) && clock.iter().all(|part| digits(part) && part.len() <= 2)
+}
+
+/// `Mar`, `march`, `Sept`: a month's name or its start (three letters or more).
+fn is_month_name(text: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let lower = text.to_ascii_lowercase();
+    lower.len() >= 3 && MONTHS.iter().any(|month| month.starts_with(&lower))
 }
 
 #[cfg(test)]
@@ -76,7 +145,7 @@ mod tests {
         for text in [
             "",
             "abc",
-            "1-1",
+            "1-1-1-1",
             " =x",
             "'quoted",
             "12345678901",
@@ -85,6 +154,47 @@ mod tests {
             assert_eq!(safe(text, Origin::Untrusted), text);
         }
         assert_eq!(safe("-5", Origin::NumericId), "-5");
+    }
+
+    #[test]
+    fn number_and_date_lookalikes_stay_text() {
+        for text in [
+            "000123",
+            "0123",
+            "0.50",
+            "1.10",
+            "-0012",
+            "1e5",
+            "2.5E-3",
+            "12/03",
+            "1-2",
+            "2026-11-01",
+            "1.2.2026",
+            "3-Mar",
+            "March-3",
+            "12-dec-2026",
+            "10:30",
+            "10:30:15",
+        ] {
+            assert_eq!(
+                safe(text, Origin::Untrusted),
+                format!("=\"{text}\""),
+                "{text}"
+            );
+        }
+        for text in [
+            "0", "42", "2.5", "-1.25", "abc-1", "1-2-3-4", "a/b", "Marble-3", "1e", "e5", "10:3x",
+            "v1.2",
+        ] {
+            let expected = if text.starts_with('-') {
+                format!("'{text}")
+            } else {
+                text.to_owned()
+            };
+            assert_eq!(safe(text, Origin::Untrusted), expected, "{text}");
+        }
+        // Integers we printed ourselves are numbers, whatever they look like.
+        assert_eq!(safe("0123", Origin::NumericId), "0123");
     }
 
     #[test]

@@ -1,34 +1,42 @@
-//! An aligned text table for people, in tabled's `psql` style — plain ASCII
-//! and compact, as `psql` and `sqlite3 -box` users expect:
+//! An aligned text table for people, in the `psql` look (plain ASCII, compact),
+//! fitted to the terminal without ever cutting an id, a time or an amount:
 //!
 //! ```text
-//!  id | name  | payout
-//! ----+-------+--------
-//!  7  | Acme… |   2.50
+//!  time (UTC)          | conversion_id | payout | offer_name
+//! ---------------------+---------------+--------+-----------
+//!  2026-11-02 12:05:00 | 5005          |   1.00 | VPN Annu…
 //! ```
+//!
+//! When the natural width is too much, free-text columns (names, user
+//! agents) shrink first, down to a few characters; if that is still too
+//! wide, the columns with the highest [`TableHint::rank`] are left out and
+//! [`RowSink::hidden_columns`] names them. Columns of rank 0 are always shown,
+//! and only free text is ever shortened.
 //!
 //! Rows are held until `finish` (column widths depend on every row), so the
 //! callers limit how many rows a table gets.
+//!
+//! [`TableHint::rank`]: crate::rows::TableHint
 
 use std::io::{self, Write};
 
 use jiff::tz::TimeZone;
-use tabled::builder::Builder;
-use tabled::settings::object::Columns;
-use tabled::settings::peaker::Priority;
-use tabled::settings::{Alignment, Style, Width};
+use unicode_width::UnicodeWidthStr;
 
 use super::cell::{Cell, CellRenderer, TimeStyle};
 use super::check_row_width;
+use super::table_fit::{Fitted, fit, truncate};
 use super::table_text::push_escaped;
 use crate::rows::{Column, ColumnKind, RowSink, Value};
 
 pub(super) struct TableSink<'w> {
     out: Box<dyn Write + 'w>,
     max_width: Option<usize>,
+    zone_name: String,
     columns: Vec<Column>,
     rows: Vec<Vec<String>>,
     cells: CellRenderer,
+    hidden: Vec<&'static str>,
 }
 
 impl<'w> TableSink<'w> {
@@ -40,35 +48,106 @@ impl<'w> TableSink<'w> {
         TableSink {
             out,
             max_width,
+            zone_name: zone.iana_name().unwrap_or("local").to_owned(),
             columns: Vec::new(),
             rows: Vec::new(),
             cells: CellRenderer::new(zone, TimeStyle::Civil),
+            hidden: Vec::new(),
         }
     }
 
-    fn render(&self) -> String {
-        let mut builder = Builder::with_capacity(self.rows.len() + 1, self.columns.len());
-        builder.push_record(self.columns.iter().map(|column| column.name));
-        for row in &self.rows {
-            builder.push_record(row);
+    /// The header a column gets: times name their zone once, here, so that
+    /// every cell can be a plain date and time.
+    fn header(&self, column: &Column) -> String {
+        match column.kind {
+            ColumnKind::Time | ColumnKind::TimeMillis => {
+                format!("{} ({})", column.header(), self.zone_name)
+            }
+            _ => column.header().to_owned(),
         }
-        let mut table = builder.build();
-        table.with(Style::psql());
-        for (index, column) in self.columns.iter().enumerate() {
-            if matches!(column.kind, ColumnKind::Money | ColumnKind::Integer) {
-                table.modify(Columns::one(index), Alignment::right());
+    }
+
+    fn render(&mut self) -> String {
+        let headers: Vec<String> = self.columns.iter().map(|c| self.header(c)).collect();
+        let natural: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(index, header)| {
+                self.rows
+                    .iter()
+                    .map(|row| row[index].width())
+                    .fold(header.width(), usize::max)
+            })
+            .collect();
+        let Fitted { visible, widths } = fit(&self.columns, &natural, self.max_width);
+        self.hidden = (0..self.columns.len())
+            .filter(|index| !visible.contains(index))
+            .map(|index| self.columns[index].name)
+            .collect();
+
+        let mut text = String::new();
+        if visible
+            .iter()
+            .any(|&i| self.columns[i].table.group.is_some())
+        {
+            push_line(&mut text, &self.group_line(&visible, &widths));
+        }
+        let header_cells: Vec<String> = visible
+            .iter()
+            .zip(&widths)
+            .map(|(&i, &width)| pad(&truncate(&headers[i], width), width, false))
+            .collect();
+        push_line(&mut text, &format!(" {}", header_cells.join(" | ")));
+        let rule: Vec<String> = widths.iter().map(|width| "-".repeat(width + 2)).collect();
+        push_line(&mut text, &rule.join("+"));
+        for row in &self.rows {
+            let cells: Vec<String> = visible
+                .iter()
+                .zip(&widths)
+                .map(|(&i, &width)| {
+                    let right = matches!(
+                        self.columns[i].kind,
+                        ColumnKind::Money | ColumnKind::Integer
+                    );
+                    pad(&truncate(&row[i], width), width, right)
+                })
+                .collect();
+            push_line(&mut text, &format!(" {}", cells.join(" | ")));
+        }
+        text
+    }
+
+    /// Headings over runs of neighbouring columns of one group.
+    fn group_line(&self, visible: &[usize], widths: &[usize]) -> String {
+        let mut runs: Vec<(Option<&str>, usize)> = Vec::new();
+        for (&index, &width) in visible.iter().zip(widths) {
+            let group = self.columns[index].table.group;
+            match runs.last_mut() {
+                Some((last, run_width)) if *last == group => *run_width += width + 3,
+                _ => runs.push((group, width)),
             }
         }
-        if let Some(width) = self.max_width {
-            // The widest columns give way first: usually free text (user
-            // agents, names), rarely the ids and amounts people look for.
-            table.with(
-                Width::truncate(width)
-                    .suffix("…")
-                    .priority(Priority::max(true)),
-            );
-        }
-        table.to_string()
+        let cells: Vec<String> = runs
+            .iter()
+            .map(|(group, width)| pad(&truncate(group.unwrap_or(""), *width), *width, false))
+            .collect();
+        format!(" {}", cells.join(" | "))
+    }
+}
+
+/// Appends a line without the padding after its last cell: trailing blanks
+/// are only noise.
+fn push_line(text: &mut String, line: &str) {
+    text.push_str(line.trim_end());
+    text.push('\n');
+}
+
+fn pad(text: &str, width: usize, right: bool) -> String {
+    let fill = " ".repeat(width.saturating_sub(text.width()));
+    if right {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
     }
 }
 
@@ -101,14 +180,12 @@ impl RowSink for TableSink<'_> {
             return self.out.flush();
         }
         let table = self.render();
-        let mut lines = String::with_capacity(table.len() + 16);
-        for line in table.lines() {
-            // psql pads the last column; trailing blanks are only noise.
-            lines.push_str(line.trim_end());
-            lines.push('\n');
-        }
-        self.out.write_all(lines.as_bytes())?;
+        self.out.write_all(table.as_bytes())?;
         self.out.flush()
+    }
+
+    fn hidden_columns(&self) -> Vec<&'static str> {
+        self.hidden.clone()
     }
 }
 
@@ -116,31 +193,145 @@ impl RowSink for TableSink<'_> {
 mod tests {
     use crate::output::Format;
     use crate::output::test_rows::{COLUMNS, render, render_fixture, rows};
+    use crate::rows::{Column, ColumnKind, Value};
 
     #[test]
     fn table_prints_the_fixture_exactly() {
         let expected = concat!(
-            " id    | sub1        | payout | clicks | converted_at        | received_at         | is_fraud | params\n",
-            "-------+-------------+--------+--------+---------------------+---------------------+----------+--------------------------------\n",
-            " 1     | plain       |   2.50 |      3 | 2026-03-08 01:59:59 | 2026-03-08 01:59:59 | false    | {\"a\": 1.50, \"b\": [true, null]}\n",
-            " ab-12 | a,\"b\"\\nü€😀 |  -1.25 |      0 | 2026-03-08 03:00:00 |                     | true     | not json\n",
-            " 3     |             |   0.30 |        |                     |                     |          |\n",
+            " id    | sub1        | payout | clicks | converted_at (America/New_York) | received_at (America/New_York) | is_fraud | params\n",
+            "-------+-------------+--------+--------+---------------------------------+--------------------------------+----------+--------------------------------\n",
+            " 1     | plain       |   2.50 |      3 | 2026-03-08 01:59:59             | 2026-03-08 01:59:59            | false    | {\"a\": 1.50, \"b\": [true, null]}\n",
+            " ab-12 | a,\"b\"\\nü€😀 |  -1.25 |      0 | 2026-03-08 03:00:00             |                                | true     | not json\n",
+            " 3     |             |   0.30 |        |                                 |                                |          |\n",
         );
         assert_eq!(render_fixture(Format::Table), expected);
     }
 
+    /// Ids, amounts and times keep their width; free text shrinks, then the
+    /// highest-ranked columns go.
+    fn ranked() -> Vec<Column> {
+        vec![
+            Column::new("time", ColumnKind::Time).label("time"),
+            Column::new("conversion_id", ColumnKind::Id),
+            Column::new("payout", ColumnKind::Money),
+            Column::new("offer_name", ColumnKind::Text).rank(2),
+            Column::new("sub1", ColumnKind::Text).rank(3),
+        ]
+    }
+
+    fn ranked_rows() -> Vec<Vec<Value<'static>>> {
+        vec![
+            vec![
+                Value::Integer(1_772_953_199),
+                Value::Text("0a1b2c3d4e5f60718293"),
+                Value::Integer(-1_250_000),
+                Value::Text("Spring Sale — Meal Kit Introductory Offer"),
+                Value::Text("partner-campaign-0001"),
+            ],
+            vec![
+                Value::Integer(1_772_953_200),
+                Value::Integer(5005),
+                Value::Integer(1_000_000_000),
+                Value::Text("VPN"),
+                Value::Null,
+            ],
+        ]
+    }
+
+    fn at(width: usize) -> (String, Vec<&'static str>) {
+        crate::output::test_rows::render_table(&ranked(), &ranked_rows(), width)
+    }
+
     #[test]
-    fn a_width_limit_truncates_the_widest_cells() {
-        let expected = concat!(
-            " id    | sub1  | payo… | clic… | conv… | rec… | is_… | par…\n",
-            "-------+-------+-------+-------+-------+------+------+------\n",
-            " 1     | plain |  2.50 |     3 | 2026… | 202… | fal… | {\"a…\n",
-            " ab-12 | a,\"b… | -1.25 |     0 | 2026… |      | true | not…\n",
-            " 3     |       |  0.30 |       |       |      |      |\n",
+    fn a_wide_terminal_shows_everything_whole() {
+        let (table, hidden) = at(200);
+        assert_eq!(
+            table,
+            concat!(
+                " time (America/New_York) | conversion_id        | payout  | offer_name                                | sub1\n",
+                "-------------------------+----------------------+---------+-------------------------------------------+-----------------------\n",
+                " 2026-03-08 01:59:59     | 0a1b2c3d4e5f60718293 |   -1.25 | Spring Sale — Meal Kit Introductory Offer | partner-campaign-0001\n",
+                " 2026-03-08 03:00:00     | 5005                 | 1000.00 | VPN                                       |\n",
+            )
         );
-        let printed = render(Format::Table, false, Some(60), &COLUMNS, &rows());
-        assert_eq!(printed, expected);
-        assert!(printed.lines().all(|line| line.chars().count() <= 60));
+        assert!(hidden.is_empty());
+    }
+
+    #[test]
+    fn names_shrink_before_anything_is_left_out() {
+        let (table, hidden) = at(120);
+        assert_eq!(
+            table,
+            concat!(
+                " time (America/New_York) | conversion_id        | payout  | offer_name                          | sub1\n",
+                "-------------------------+----------------------+---------+-------------------------------------+-----------------------\n",
+                " 2026-03-08 01:59:59     | 0a1b2c3d4e5f60718293 |   -1.25 | Spring Sale — Meal Kit Introductor… | partner-campaign-0001\n",
+                " 2026-03-08 03:00:00     | 5005                 | 1000.00 | VPN                                 |\n",
+            )
+        );
+        assert!(table.lines().all(|line| line.chars().count() <= 120));
+        assert!(hidden.is_empty());
+    }
+
+    #[test]
+    fn a_narrow_terminal_leaves_out_the_highest_ranks_and_says_so() {
+        let (table, hidden) = at(80);
+        assert_eq!(
+            table,
+            concat!(
+                " time (America/New_York) | conversion_id        | payout  | offer_name\n",
+                "-------------------------+----------------------+---------+---------------------\n",
+                " 2026-03-08 01:59:59     | 0a1b2c3d4e5f60718293 |   -1.25 | Spring Sale — Meal…\n",
+                " 2026-03-08 03:00:00     | 5005                 | 1000.00 | VPN\n",
+            )
+        );
+        assert!(table.lines().all(|line| line.chars().count() <= 80));
+        assert_eq!(hidden, vec!["sub1"]);
+    }
+
+    #[test]
+    fn what_must_be_shown_is_shown_whole_even_past_the_edge() {
+        let (table, hidden) = at(40);
+        assert_eq!(
+            table,
+            concat!(
+                " time (America/New_York) | conversion_id        | payout\n",
+                "-------------------------+----------------------+---------\n",
+                " 2026-03-08 01:59:59     | 0a1b2c3d4e5f60718293 |   -1.25\n",
+                " 2026-03-08 03:00:00     | 5005                 | 1000.00\n",
+            )
+        );
+        assert_eq!(hidden, vec!["offer_name", "sub1"]);
+    }
+
+    #[test]
+    fn groups_head_their_columns() {
+        let columns = [
+            Column::new("offer_id", ColumnKind::Id),
+            Column::new("approved_count", ColumnKind::Integer)
+                .label("count")
+                .group("approved"),
+            Column::new("approved_payout", ColumnKind::Money)
+                .label("payout")
+                .group("approved"),
+            Column::new("profit", ColumnKind::Money),
+        ];
+        let rows = vec![vec![
+            Value::Integer(2),
+            Value::Integer(3),
+            Value::Integer(2_500_000),
+            Value::Integer(1_000_000),
+        ]];
+        let (table, _) = crate::output::test_rows::render_table(&columns, &rows, 200);
+        assert_eq!(
+            table,
+            concat!(
+                "          | approved       |\n",
+                " offer_id | count | payout | profit\n",
+                "----------+-------+--------+--------\n",
+                " 2        |     3 |   2.50 |   1.00\n",
+            )
+        );
     }
 
     #[test]

@@ -91,3 +91,27 @@ pub(super) fn render(
 pub(super) fn render_fixture(format: Format) -> String {
     render(format, false, None, &COLUMNS, &rows())
 }
+
+/// A table of `rows` at `width` terminal columns, and the columns it left out.
+pub(super) fn render_table(
+    columns: &[Column],
+    rows: &[Vec<Value<'_>>],
+    width: usize,
+) -> (String, Vec<&'static str>) {
+    let mut bytes = Vec::new();
+    let options = RenderOptions {
+        format: Format::Table,
+        excel: false,
+        zone: new_york(),
+        max_width: Some(width),
+    };
+    let mut table = sink(options, Box::new(&mut bytes));
+    table.begin(columns).expect("begin");
+    for row in rows {
+        table.row(row).expect("row");
+    }
+    table.finish().expect("finish");
+    let hidden = table.hidden_columns();
+    drop(table);
+    (String::from_utf8(bytes).expect("UTF-8"), hidden)
+}

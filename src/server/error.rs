@@ -56,6 +56,7 @@ impl ResponseError for WebhookError {
             WebhookError::Body(
                 BodyError::Empty | BodyError::NotUtf8 { .. } | BodyError::InvalidJson(_),
             ) => StatusCode::BAD_REQUEST,
+            WebhookError::Body(BodyError::FormEncoded) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebhookError::Body(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebhookError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             // 503, not 500: Everflow should retry, and a retry may well succeed.

@@ -5,6 +5,7 @@ mod auth;
 mod body;
 mod budget;
 mod error;
+mod fallback;
 mod health;
 mod state;
 mod tls;
@@ -13,6 +14,7 @@ mod webhook;
 use std::net::{SocketAddr, TcpListener};
 
 use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::ErrorHandlers;
 use actix_web::{App, HttpServer, web};
 
 pub use auth::generate_token;
@@ -74,7 +76,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
     // Before the archive is touched: a wrong certificate path must not leave a new archive behind.
     let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
     let https = tls.is_some();
-    let (conn, archive) = open_archive(&config.db, OpenMode::CreateIfMissing)?;
+    let (conn, archive) = open_archive(&config.db, OpenMode::Serve)?;
     // The checkpointer thread does this job, off the commit path.
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
     let (token, token_generated) = match &config.token {
@@ -114,15 +116,30 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/webhooks", web::post().to(webhook::receive_detected))
-            .route("/webhooks", web::get().to(webhook::receive_detected))
-            .route(
-                "/webhooks/{kind}",
-                web::post().to(webhook::receive_declared),
+            .wrap(ErrorHandlers::new().default_handler_client(fallback::json_client_error))
+            .service(
+                web::resource("/healthz")
+                    .route(web::get().to(health::healthz))
+                    .default_service(web::to(fallback::method_not_allowed("GET"))),
             )
-            .route("/webhooks/{kind}", web::get().to(webhook::receive_declared))
-            .route("/kinds", web::get().to(webhook::list_kinds))
+            .service(
+                web::resource("/webhooks")
+                    .route(web::post().to(webhook::receive_detected))
+                    .route(web::get().to(webhook::receive_detected))
+                    .default_service(web::to(fallback::method_not_allowed("GET, POST"))),
+            )
+            .service(
+                web::resource("/webhooks/{kind}")
+                    .route(web::post().to(webhook::receive_declared))
+                    .route(web::get().to(webhook::receive_declared))
+                    .default_service(web::to(fallback::method_not_allowed("GET, POST"))),
+            )
+            .service(
+                web::resource("/kinds")
+                    .route(web::get().to(webhook::list_kinds))
+                    .default_service(web::to(fallback::method_not_allowed("GET"))),
+            )
+            .default_service(web::to(fallback::not_found))
     })
     .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
     let server = match tls {

@@ -1,19 +1,33 @@
 //! Storing one delivery inside the writer's open transaction: its body, its
-//! delivery row, and per resource either a redelivery count or a new version.
+//! delivery row, and per resource a redelivery count, a restored version or a
+//! new version.
+//!
+//! A resource is (resource type, id), whichever event type carried it. Its
+//! current version is, among its versions with the latest fact time, the one
+//! whose content arrived last: Everflow sends no update time for conversions,
+//! so approved → rejected → approved with one conversion time ends approved.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::incoming::{DeliveryOutcome, IncomingDelivery, StoredDelivery};
-use super::typed_rows::{insert_typed_row, retire_typed_row};
+use super::typed_rows::{insert_typed_row, set_typed_row_current};
 use crate::everflow::records::ResourceRecord;
 
 /// What storing one resource means, decided by looking at the archive.
 enum Plan {
-    /// This exact content is archived already: count the redelivery.
-    /// `same_bytes` is the version's body when this delivery repeats its bytes too.
+    /// This exact content is archived already and changes nothing: count the
+    /// redelivery. `same_bytes` is the version's body when this delivery
+    /// repeats its bytes too.
     Redelivery {
         version_id: i64,
         same_bytes: Option<i64>,
+    },
+    /// Content archived before, not current, but as recent a fact as the
+    /// current version: it becomes current again.
+    Restore {
+        version_id: i64,
+        same_bytes: Option<i64>,
+        supersedes: i64,
     },
     /// New content. `supersedes` is the current version it replaces as current;
     /// `is_current` is false when it is older than the current one (it arrived late).
@@ -28,7 +42,16 @@ impl Plan {
     fn outcome(&self) -> DeliveryOutcome {
         match self {
             Plan::Redelivery { .. } => DeliveryOutcome::Duplicate,
+            Plan::Restore { .. } => DeliveryOutcome::Restored,
             Plan::NewVersion { outcome, .. } => *outcome,
+        }
+    }
+
+    /// The body row holding these exact bytes, when the lookup found one.
+    fn same_bytes(&self) -> Option<i64> {
+        match self {
+            Plan::Redelivery { same_bytes, .. } | Plan::Restore { same_bytes, .. } => *same_bytes,
+            Plan::NewVersion { .. } => None,
         }
     }
 }
@@ -51,12 +74,9 @@ pub fn apply_delivery(
     if let [resource] = delivery.resources.as_slice() {
         let plan = plan(conn, delivery, resource)?;
         // The plan's lookup already found a body with these bytes, if any.
-        let body_id = match plan {
-            Plan::Redelivery {
-                same_bytes: Some(body_id),
-                ..
-            } => body_id,
-            _ => insert_body(conn, delivery)?,
+        let body_id = match plan.same_bytes() {
+            Some(body_id) => body_id,
+            None => insert_body(conn, delivery)?,
         };
         let outcome = plan.outcome();
         let delivery_id = insert_delivery(conn, delivery, body_id, &resource_ids, outcome)?;
@@ -102,12 +122,12 @@ fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Resu
         let existing = conn
             .prepare_cached(
                 "SELECT b.body_id FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
-                 WHERE v.kind = ?1 AND v.resource_id = ?2 AND b.sha256 = ?3
+                 WHERE v.resource_type = ?1 AND v.resource_id = ?2 AND b.sha256 = ?3
                  LIMIT 1",
             )?
             .query_row(
                 params![
-                    delivery.kind.as_str(),
+                    delivery.kind.resource_type().as_str(),
                     first.resource_id,
                     &delivery.body_sha256[..]
                 ],
@@ -153,58 +173,87 @@ fn insert_delivery(
     Ok(conn.last_insert_rowid())
 }
 
+/// A version as the plan sees it.
+struct Known {
+    version_id: i64,
+    fact_time: Option<i64>,
+}
+
 fn plan(
     conn: &Connection,
     delivery: &IncomingDelivery,
     resource: &ResourceRecord,
 ) -> rusqlite::Result<Plan> {
-    let kind = delivery.kind.as_str();
-    let same_content: Option<(i64, Option<i64>)> = conn
+    let resource_type = delivery.kind.resource_type().as_str();
+    let same_content: Option<(Known, bool, Option<i64>)> = conn
         .prepare_cached(
-            "SELECT v.version_id, CASE WHEN b.sha256 = ?4 THEN b.body_id END
+            "SELECT v.version_id, v.fact_time, v.is_current, CASE WHEN b.sha256 = ?4 THEN b.body_id END
              FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
-             WHERE v.kind = ?1 AND v.resource_id = ?2 AND v.content_sha256 = ?3",
+             WHERE v.resource_type = ?1 AND v.resource_id = ?2 AND v.content_sha256 = ?3",
         )?
         .query_row(
             params![
-                kind,
+                resource_type,
                 resource.resource_id,
                 &resource.content_sha256[..],
                 &delivery.body_sha256[..]
             ],
-            |row| Ok((row.get(0)?, row.get(1)?)),
+            |row| {
+                let known = Known {
+                    version_id: row.get(0)?,
+                    fact_time: row.get(1)?,
+                };
+                Ok((known, row.get(2)?, row.get(3)?))
+            },
         )
         .optional()?;
-    if let Some((version_id, same_bytes)) = same_content {
+    let current = || -> rusqlite::Result<Option<Known>> {
+        conn.prepare_cached(
+            "SELECT version_id, fact_time FROM versions
+             WHERE resource_type = ?1 AND resource_id = ?2 AND is_current = 1",
+        )?
+        .query_row(params![resource_type, resource.resource_id], |row| {
+            Ok(Known {
+                version_id: row.get(0)?,
+                fact_time: row.get(1)?,
+            })
+        })
+        .optional()
+    };
+
+    if let Some((known, is_current, same_bytes)) = same_content {
+        // Archived content that is not current wins again when its fact is as
+        // recent as the current one's: the latest delivery decides a tie.
+        if !is_current
+            && let Some(current) = current()?
+            && known.fact_time >= current.fact_time
+        {
+            return Ok(Plan::Restore {
+                version_id: known.version_id,
+                same_bytes,
+                supersedes: current.version_id,
+            });
+        }
         return Ok(Plan::Redelivery {
-            version_id,
+            version_id: known.version_id,
             same_bytes,
         });
     }
 
-    let current: Option<(i64, Option<i64>)> = conn
-        .prepare_cached(
-            "SELECT version_id, fact_time FROM versions
-             WHERE kind = ?1 AND resource_id = ?2 AND is_current = 1",
-        )?
-        .query_row(params![kind, resource.resource_id], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?;
-    Ok(match current {
+    Ok(match current()? {
         None => Plan::NewVersion {
             outcome: DeliveryOutcome::New,
             supersedes: None,
             is_current: true,
         },
-        // The latest fact wins, not the latest arrival; on a tie (an edit that
-        // did not move time_saved) arrival order is all there is to go by.
+        // The latest fact wins, not the latest arrival; on a tie (a status
+        // change, an edit that did not move time_saved) the latest arrival.
         // Option's order puts a missing time before any time.
-        Some((current_id, current_fact_time)) => {
-            let newer = resource.fact_time >= current_fact_time;
+        Some(current) => {
+            let newer = resource.fact_time >= current.fact_time;
             Plan::NewVersion {
                 outcome: DeliveryOutcome::Version,
-                supersedes: newer.then_some(current_id),
+                supersedes: newer.then_some(current.version_id),
                 is_current: newer,
             }
         }
@@ -219,6 +268,7 @@ fn carry_out(
     body_id: i64,
     delivery_id: i64,
 ) -> rusqlite::Result<()> {
+    let family = delivery.kind.family();
     match plan {
         Plan::Redelivery { version_id, .. } => {
             conn.prepare_cached(
@@ -229,25 +279,42 @@ fn carry_out(
             )?
             .execute(params![delivery.received_at, version_id])?;
         }
+        Plan::Restore {
+            version_id,
+            supersedes,
+            ..
+        } => {
+            set_current(conn, family, supersedes, false)?;
+            set_current(conn, family, version_id, true)?;
+            conn.prepare_cached(
+                "UPDATE versions SET last_received_at = max(last_received_at, ?1)
+                 WHERE version_id = ?2",
+            )?
+            .execute(params![delivery.received_at, version_id])?;
+            conn.prepare_cached(
+                "INSERT INTO restorations (version_id, delivery_id, received_at)
+                 VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![version_id, delivery_id, delivery.received_at])?;
+        }
         Plan::NewVersion {
             supersedes,
             is_current,
             ..
         } => {
             if let Some(old) = supersedes {
-                conn.prepare_cached("UPDATE versions SET is_current = 0 WHERE version_id = ?1")?
-                    .execute([old])?;
-                retire_typed_row(conn, delivery.kind, old)?;
+                set_current(conn, family, old, false)?;
             }
             conn.prepare_cached(
-                "INSERT INTO versions (kind, resource_id, content_sha256, body_id,
+                "INSERT INTO versions (resource_type, resource_id, kind, content_sha256, body_id,
                                        first_delivery_id, fact_time, first_received_at,
                                        last_received_at, is_current)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
             )?
             .execute(params![
-                delivery.kind.as_str(),
+                delivery.kind.resource_type().as_str(),
                 resource.resource_id,
+                delivery.kind.as_str(),
                 &resource.content_sha256[..],
                 body_id,
                 delivery_id,
@@ -260,4 +327,16 @@ fn carry_out(
         }
     }
     Ok(())
+}
+
+/// Makes a version current or not, in `versions` and its typed row alike.
+fn set_current(
+    conn: &Connection,
+    family: crate::everflow::Family,
+    version_id: i64,
+    current: bool,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE versions SET is_current = ?1 WHERE version_id = ?2")?
+        .execute(params![current, version_id])?;
+    set_typed_row_current(conn, family, version_id, current)
 }

@@ -21,7 +21,7 @@ pub struct Checkpointer {
 
 impl Checkpointer {
     pub fn spawn(path: &Path) -> Result<Checkpointer> {
-        let (conn, _) = open_archive(path, OpenMode::MustExist)?;
+        let (conn, _) = open_archive(path, OpenMode::Existing)?;
         let (stop, stopped) = channel();
         let thread = std::thread::Builder::new()
             .name("archive-checkpointer".to_owned())

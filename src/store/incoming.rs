@@ -29,7 +29,10 @@ pub enum DeliveryOutcome {
     New,
     /// No new resource, but new content for a known one.
     Version,
-    /// Everything in it was archived already: a redelivery.
+    /// Content archived before that becomes current again: a status that
+    /// returns to an earlier value (or a late retry of an old body).
+    Restored,
+    /// Everything in it was archived already and changes nothing: a redelivery.
     Duplicate,
 }
 
@@ -38,16 +41,18 @@ impl DeliveryOutcome {
         match self {
             DeliveryOutcome::New => "new",
             DeliveryOutcome::Version => "version",
+            DeliveryOutcome::Restored => "restored",
             DeliveryOutcome::Duplicate => "duplicate",
         }
     }
 
     /// The outcome of a delivery that holds resources with outcomes `self` and `other`.
     pub fn combine(self, other: DeliveryOutcome) -> DeliveryOutcome {
-        use DeliveryOutcome::{Duplicate, New, Version};
+        use DeliveryOutcome::{Duplicate, New, Restored, Version};
         match (self, other) {
             (New, _) | (_, New) => New,
             (Version, _) | (_, Version) => Version,
+            (Restored, _) | (_, Restored) => Restored,
             (Duplicate, Duplicate) => Duplicate,
         }
     }

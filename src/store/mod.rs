@@ -4,6 +4,7 @@
 mod apply;
 pub mod checkpointer;
 pub mod incoming;
+mod migrate;
 pub mod open;
 pub mod pool;
 pub mod read;

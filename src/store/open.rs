@@ -1,18 +1,20 @@
-//! Opening an archive: recognising it, creating it from `schema.sql`, and the
-//! pragmas every connection gets.
+//! Opening an archive: recognising it, creating it from `schema.sql` or
+//! upgrading it, and the pragmas every connection gets.
 
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::migrate::{MIGRATIONS, migrate};
 use crate::error::{Error, Result};
 
 /// The schema, embedded so the binary is all a user installs.
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 /// `PRAGMA application_id` of an evarchive archive (ASCII "evar"); must match schema.sql.
 pub const APPLICATION_ID: i64 = 0x6576_6172;
-/// The schema version this build writes and reads; must match schema.sql.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version this build writes and reads; must match schema.sql and
+/// the last migration.
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// How long a connection waits for a lock before giving up. Only the single
 /// writer writes, so waits are short; this covers checkpoints and CLI readers.
@@ -20,47 +22,66 @@ const BUSY_TIMEOUT_MS: u32 = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
-    /// `serve`: create the archive (and its schema) when the file does not exist.
-    CreateIfMissing,
-    /// Everything else: a missing archive is an error, never an empty new file.
-    MustExist,
+    /// `serve`: create the archive (and its schema) when the file does not
+    /// exist, and upgrade one made by an earlier release.
+    Serve,
+    /// Everything else: a missing archive is an error, never an empty new
+    /// file, and an older schema is reported, not changed.
+    Existing,
 }
 
-/// Whether `open_archive` found an archive or made a new one.
+/// Whether `open_archive` found an archive, made a new one or upgraded one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArchiveState {
     Existing,
     Created,
+    Upgraded { from: i64 },
 }
 
 /// Opens (or creates) the archive at `path` for writing, checking that it is an
 /// evarchive archive of a version we understand before touching anything.
 pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveState)> {
     let exists = path.exists();
-    if !exists && mode == OpenMode::MustExist {
+    if !exists && mode == OpenMode::Existing {
         return Err(Error::ArchiveMissing {
             path: path.to_owned(),
         });
     }
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    if mode == OpenMode::CreateIfMissing {
+    if mode == OpenMode::Serve {
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
-    let state = match identify(&conn, path)? {
+    let state = match (identify(&conn, path)?, mode) {
         // Reading never turns a file into an archive, not even an empty one.
-        Identity::Empty if mode == OpenMode::MustExist => {
+        (Identity::Empty, OpenMode::Existing) => {
             return Err(Error::NotAnArchive {
                 path: path.to_owned(),
                 why: "an empty file".to_owned(),
             });
         }
-        Identity::Empty => {
+        (Identity::Empty, OpenMode::Serve) => {
             create_schema(&mut conn)?;
             ArchiveState::Created
         }
-        Identity::Archive => ArchiveState::Existing,
+        (Identity::Archive { version }, _) if version == SCHEMA_VERSION => ArchiveState::Existing,
+        (Identity::Archive { version }, OpenMode::Existing) => {
+            return Err(Error::NeedsUpgrade {
+                path: path.to_owned(),
+                found: version,
+                current: SCHEMA_VERSION,
+            });
+        }
+        (Identity::Archive { version }, OpenMode::Serve) => {
+            let started = std::time::Instant::now();
+            migrate(&mut conn, version)?;
+            log::info!(
+                "upgraded the archive's schema from version {version} to {SCHEMA_VERSION} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            ArchiveState::Upgraded { from: version }
+        }
     };
     apply_connection_pragmas(&conn)?;
     Ok((conn, state))
@@ -82,7 +103,7 @@ pub fn apply_connection_pragmas(conn: &Connection) -> rusqlite::Result<()> {
 
 enum Identity {
     Empty,
-    Archive,
+    Archive { version: i64 },
 }
 
 /// Reads the file's markers without writing: a file that is not ours must be
@@ -119,8 +140,17 @@ fn identify(conn: &Connection, path: &Path) -> Result<Identity> {
             supported: SCHEMA_VERSION,
         });
     }
-    // user_version < SCHEMA_VERSION would be migrated here; version 1 is the first.
-    Ok(Identity::Archive)
+    let oldest = MIGRATIONS
+        .first()
+        .map_or(SCHEMA_VERSION, |step| step.version - 1);
+    if user_version < oldest {
+        return Err(not_an_archive(format!(
+            "schema version {user_version}, which no release of evarchive wrote"
+        )));
+    }
+    Ok(Identity::Archive {
+        version: user_version,
+    })
 }
 
 fn create_schema(conn: &mut Connection) -> Result<()> {
@@ -130,4 +160,19 @@ fn create_schema(conn: &mut Connection) -> Result<()> {
     tx.execute_batch(SCHEMA_SQL)?;
     tx.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_sql_and_the_last_migration_declare_this_version() {
+        assert!(SCHEMA_SQL.contains(&format!("PRAGMA user_version = {SCHEMA_VERSION};")));
+        assert_eq!(
+            MIGRATIONS.last().map(|step| step.version),
+            Some(SCHEMA_VERSION)
+        );
+        assert!(SCHEMA_SQL.contains(&format!("PRAGMA application_id = {APPLICATION_ID};")));
+    }
 }

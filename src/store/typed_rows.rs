@@ -3,7 +3,7 @@
 use rusqlite::{Connection, params};
 
 use super::incoming::IncomingDelivery;
-use crate::everflow::kind::{Family, WebhookKind};
+use crate::everflow::kind::Family;
 use crate::everflow::records::{
     AccountColumns, BlockedVariableColumns, ConversionColumns, OfferApprovalColumns, OfferColumns,
     ResourceRecord, SignupVerdictColumns, TypedColumns,
@@ -21,17 +21,19 @@ pub fn table_of(family: Family) -> &'static str {
     }
 }
 
-/// Marks a superseded version's typed row as no longer current.
-pub fn retire_typed_row(
+/// Follows a version's `is_current` in its typed row.
+pub fn set_typed_row_current(
     conn: &Connection,
-    kind: WebhookKind,
+    family: Family,
     version_id: i64,
+    current: bool,
 ) -> rusqlite::Result<()> {
     let sql = format!(
-        "UPDATE {} SET is_current = 0 WHERE version_id = ?1",
-        table_of(kind.family())
+        "UPDATE {} SET is_current = ?1 WHERE version_id = ?2",
+        table_of(family)
     );
-    conn.prepare_cached(&sql)?.execute([version_id])?;
+    conn.prepare_cached(&sql)?
+        .execute(params![current, version_id])?;
     Ok(())
 }
 

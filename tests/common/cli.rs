@@ -17,6 +17,11 @@ pub struct Run {
 /// `evarchive --db DB ARGS…` with NOW pinned, no inherited EVARCHIVE_* settings
 /// and no terminal width, so output is deterministic.
 pub fn evarchive(db: &Path, args: &[&str]) -> Run {
+    evarchive_with(db, args, &[])
+}
+
+/// The same with `env` set (e.g. `COLUMNS` for a terminal of that width).
+pub fn evarchive_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let output = std::process::Command::cargo_bin("evarchive")
         .expect("binary")
         .arg("--db")
@@ -26,6 +31,7 @@ pub fn evarchive(db: &Path, args: &[&str]) -> Run {
         .env_remove("EVARCHIVE_TZ")
         .env_remove("EVARCHIVE_DB")
         .env_remove("COLUMNS")
+        .envs(env.iter().copied())
         .output()
         .expect("binary runs");
     Run {

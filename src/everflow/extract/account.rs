@@ -1,11 +1,13 @@
 //! Advertisers and partners (created / updated / signed up): the account object
 //! plus `users` and `billing`, and for sign-ups a sign-up block.
 
-use super::{object_fields, record, required, versioned_fact_time};
+use super::{
+    compact_json, object_fields, record, refuse_unexpanded_macros, required, versioned_fact_time,
+};
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
 use crate::everflow::kind::{Family, WebhookKind};
-use crate::everflow::lenient::FieldReader;
+use crate::everflow::lenient::{self, FieldReader};
 use crate::everflow::records::{AccountColumns, ResourceRecord, TypedColumns};
 
 /// Where the sign-up block has been seen, in the order it is looked for: Everflow
@@ -16,6 +18,11 @@ const SIGNUP_BLOCK_PATHS: [&str; 4] = [
     "signup",
     "sign_up",
 ];
+
+/// Where a sign-up block keeps its mailing address and promotional information:
+/// in the block itself, or (as Everflow's current docs show) under its own
+/// `relationship`.
+const SIGNUP_NESTED_PATHS: [&str; 2] = ["", "relationship."];
 
 /// The body's sign-up block, if it has one (a `null` block counts as none).
 pub fn signup_block<'a>(fields: &FieldReader<'a>) -> Option<FieldReader<'a>> {
@@ -33,9 +40,25 @@ pub fn extract_account(
         Family::Advertiser => "network_advertiser_id",
         _ => "network_affiliate_id",
     };
+    refuse_unexpanded_macros(
+        kind,
+        &fields,
+        &[
+            "network_advertiser_id",
+            "network_affiliate_id",
+            "time_saved",
+            "time_created",
+            "account_status",
+        ],
+    )?;
     let account_id = required(kind, id_field, fields.id(id_field))?;
     let signup = signup_block(&fields);
     let signup_text = |path: &str| signup.as_ref().and_then(|block| block.text(path));
+    let signup_nested_text = |path: &str| {
+        SIGNUP_NESTED_PATHS
+            .iter()
+            .find_map(|prefix| signup_text(&format!("{prefix}{path}")))
+    };
     // Advertiser and partner sign-up fields differ; each is simply absent from the
     // other's block, so both are read the same way.
     let columns = AccountColumns {
@@ -52,15 +75,33 @@ pub fn extract_account(
         signup_advertise_method: signup_text("advertise_method"),
         signup_heard_about_us: signup_text("heard_about_us"),
         signup_legal_type: signup_text("legal_type"),
-        signup_promotional_information: signup_text("promotional_information"),
-        signup_country_code: signup_text("mailing_address.country_code"),
+        signup_promotional_information: signup.as_ref().and_then(promotional_information),
+        signup_country_code: signup_nested_text("mailing_address.country_code"),
     };
     let typed = match kind.family() {
         Family::Advertiser => TypedColumns::Advertiser(columns),
         _ => TypedColumns::Partner(columns),
     };
-    let fact_time = versioned_fact_time(kind, &fields);
+    let fact_time = versioned_fact_time(&fields);
     Ok(record(account_id, fact_time, &fields, typed))
+}
+
+/// A partner's promotional information: text, or (in Everflow's current docs)
+/// a list of promotion methods, kept as compact JSON so nothing of it is lost.
+fn promotional_information(block: &FieldReader<'_>) -> Option<String> {
+    let value = SIGNUP_NESTED_PATHS
+        .iter()
+        .find_map(|prefix| block.get(&format!("{prefix}promotional_information")))?;
+    match &value {
+        JsonValue::Array(items) if items.is_empty() => None,
+        JsonValue::Array(_) => Some(compact_json(&value)),
+        JsonValue::Object(_) => match lenient::collection_items(value.clone()) {
+            Some(items) if items.is_empty() => None,
+            Some(items) => Some(compact_json(&JsonValue::Array(items))),
+            None => Some(compact_json(&value)),
+        },
+        _ => lenient::text(&value),
+    }
 }
 
 #[cfg(test)]
@@ -81,9 +122,10 @@ mod tests {
     #[test]
     fn advertiser_samples() {
         let cases = [
-            (WebhookKind::AdvertiserCreated, Some(1764000000), "active"),
+            // Every event type dates a version by its last save.
+            (WebhookKind::AdvertiserCreated, Some(1764000101), "active"),
             (WebhookKind::AdvertiserUpdated, Some(1764005001), "active"),
-            (WebhookKind::AdvertiserSignedUp, Some(1764000000), "pending"),
+            (WebhookKind::AdvertiserSignedUp, Some(1764000101), "pending"),
         ];
         for (kind, fact_time, status) in cases {
             let (record, columns) = account(kind, &sample(kind));
@@ -114,9 +156,9 @@ mod tests {
     #[test]
     fn partner_samples() {
         let cases = [
-            (WebhookKind::AffiliateCreated, Some(1764000000)),
+            (WebhookKind::AffiliateCreated, Some(1764000011)),
             (WebhookKind::AffiliateUpdated, Some(1764005001)),
-            (WebhookKind::AffiliateSignedUp, Some(1764000000)),
+            (WebhookKind::AffiliateSignedUp, Some(1764000011)),
         ];
         for (kind, fact_time) in cases {
             let (record, columns) = account(kind, &sample(kind));
@@ -160,6 +202,43 @@ mod tests {
             assert_eq!(record.resource_id, "11");
             assert!(columns.has_signup);
             assert_eq!(columns.signup_country_code.as_deref(), Some("DE"));
+        }
+    }
+
+    #[test]
+    fn sign_up_details_under_the_blocks_own_relationship() {
+        let body = doc(r#"{"network_affiliate_id": 11, "relationship": {"signup": {
+            "website_url": "https://p.example",
+            "relationship": {
+                "mailing_address": {"country_code": "FR"},
+                "promotional_information": [
+                    {"promotional_method": "Email", "description": "Newsletter, 40k"},
+                    {"promotional_method": "SEO", "description": ""}
+                ]
+            }}}}"#);
+        let (_, columns) = account(WebhookKind::AffiliateSignedUp, &body);
+        assert_eq!(columns.signup_country_code.as_deref(), Some("FR"));
+        assert_eq!(
+            columns.signup_promotional_information.as_deref(),
+            Some(
+                r#"[{"description":"Newsletter, 40k","promotional_method":"Email"},{"description":"","promotional_method":"SEO"}]"#
+            )
+        );
+        for (information, expected) in [
+            (r#"[]"#, None),
+            (r#"{"total": 1, "entries": ["Blog"]}"#, Some(r#"["Blog"]"#)),
+            (r#""""#, None),
+            (r#""Blog""#, Some("Blog")),
+        ] {
+            let text = format!(
+                r#"{{"network_affiliate_id": 11, "signup": {{"promotional_information": {information}}}}}"#
+            );
+            let (_, columns) = account(WebhookKind::AffiliateSignedUp, &doc(&text));
+            assert_eq!(
+                columns.signup_promotional_information.as_deref(),
+                expected,
+                "{information}"
+            );
         }
     }
 

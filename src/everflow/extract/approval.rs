@@ -1,6 +1,6 @@
 //! `affiliate_approved_for_offer`: an envelope around the offer and the partner.
 
-use super::{object_fields, record, required};
+use super::{object_fields, record, refuse_unexpanded_macros, required};
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
@@ -14,6 +14,7 @@ pub fn extract_approval(
     doc: &JsonValue<'_>,
 ) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
+    refuse_unexpanded_macros(kind, &fields, &["offer_id", "affiliate_id", "event_time"])?;
     let offer_id = required(kind, "offer_id", fields.id("offer_id"))?;
     let affiliate_id = required(kind, "affiliate_id", fields.id("affiliate_id"))?;
     let event_time = required(kind, "event_time", fields.unix_time("event_time"))?;

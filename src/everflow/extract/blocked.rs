@@ -1,6 +1,6 @@
 //! `traffic_optimized`: one delivery, one resource per blocked traffic variable.
 
-use super::{record, required};
+use super::{record, refuse_unexpanded_macros, required};
 use crate::everflow::detect::BLOCKED_VARIABLE_ID_FIELD;
 use crate::everflow::error::BodyError;
 use crate::everflow::json::{JsonObject, JsonValue};
@@ -52,6 +52,7 @@ fn extract_entry(kind: WebhookKind, entry: &str) -> Result<ResourceRecord, BodyE
         expected: ENTRY_SHAPE,
     })?;
     let fields = FieldReader::new(&entry);
+    refuse_unexpanded_macros(kind, &fields, &[BLOCKED_VARIABLE_ID_FIELD, "time_blocked"])?;
     let blocked_id = required(
         kind,
         BLOCKED_VARIABLE_ID_FIELD,

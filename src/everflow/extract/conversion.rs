@@ -1,9 +1,9 @@
 //! `conversion_registered` / `event_registered`: a flat conversion plus
 //! `relationship.{offer, advertiser, affiliate, query_parameters}`.
 
-use super::{object_fields, record, required};
+use super::{compact_json, object_fields, record, refuse_unexpanded_macros, required};
 use crate::everflow::error::BodyError;
-use crate::everflow::json::{JsonValue, write_canonical};
+use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::lenient::FieldReader;
 use crate::everflow::money::NULL_VALUE;
@@ -16,11 +16,69 @@ const ADV_FIELDS: [&str; 10] = [
     "adv1", "adv2", "adv3", "adv4", "adv5", "adv6", "adv7", "adv8", "adv9", "adv10",
 ];
 
+/// Where each related id, name and the currency are read, in order: the
+/// webhook body's own place (PAYLOADS.md), then the flat names a GET postback
+/// may use for it (its query string has no `relationship`).
+pub const OFFER_ID: &[&str] = &[
+    "relationship.offer.network_offer_id",
+    "network_offer_id",
+    "offer_id",
+];
+pub const OFFER_NAME: &[&str] = &["relationship.offer.name", "offer_name"];
+pub const ADVERTISER_ID: &[&str] = &[
+    "relationship.advertiser.network_advertiser_id",
+    "network_advertiser_id",
+    "advertiser_id",
+];
+pub const ADVERTISER_NAME: &[&str] = &["relationship.advertiser.name", "advertiser_name"];
+pub const AFFILIATE_ID: &[&str] = &[
+    "relationship.affiliate.network_affiliate_id",
+    "network_affiliate_id",
+    "affiliate_id",
+    "partner_id",
+];
+pub const AFFILIATE_NAME: &[&str] = &[
+    "relationship.affiliate.name",
+    "affiliate_name",
+    "partner_name",
+];
+pub const CURRENCY: &[&str] = &["currency_id", "currency"];
+pub const PAYOUT: &[&str] = &["payout", "payout_amount"];
+pub const REVENUE: &[&str] = &["revenue", "revenue_amount"];
+pub const EVENT: &[&str] = &["event", "event_name"];
+
+/// What reports and identities rely on: an unfilled macro in any of these
+/// is a misconfigured URL, not a conversion.
+const MUST_BE_DATA: &[&str] = &[
+    "conversion_id",
+    "transaction_id",
+    "conversion_unix_timestamp",
+    "status",
+    "payout",
+    "payout_amount",
+    "revenue",
+    "revenue_amount",
+    "sale_amount",
+    "currency_id",
+    "currency",
+    "relationship.offer.network_offer_id",
+    "network_offer_id",
+    "offer_id",
+    "relationship.affiliate.network_affiliate_id",
+    "network_affiliate_id",
+    "affiliate_id",
+    "partner_id",
+    "relationship.advertiser.network_advertiser_id",
+    "network_advertiser_id",
+    "advertiser_id",
+];
+
 pub fn extract_conversion(
     kind: WebhookKind,
     doc: &JsonValue<'_>,
 ) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
+    refuse_unexpanded_macros(kind, &fields, MUST_BE_DATA)?;
     // An integer in the webhook docs, a 32-hex string in the reporting API.
     let conversion_id = required(kind, "conversion_id", fields.id("conversion_id"))?;
     let columns = conversion_columns(&fields, conversion_id.clone());
@@ -32,13 +90,6 @@ pub fn extract_conversion(
 fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> ConversionColumns {
     let text = |path: &str| fields.text(path);
     let relationship = fields.object("relationship");
-    let related = |name: &str| relationship.as_ref().and_then(|r| r.object(name));
-    let (offer, advertiser, affiliate) = (
-        related("offer"),
-        related("advertiser"),
-        related("affiliate"),
-    );
-    let related_text = |related: &Option<FieldReader<'_>>, name: &str| related.as_ref()?.text(name);
     ConversionColumns {
         conversion_id: Some(conversion_id),
         conversion_time: fields.unix_time("conversion_unix_timestamp"),
@@ -46,11 +97,11 @@ fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> Conver
         status: text("status"),
         transaction_id: text("transaction_id"),
         is_event: fields.flag("is_event"),
-        event: text("event"),
+        event: fields.first_text(EVENT),
         is_view_through: fields.flag("is_view_through"),
-        currency_id: text("currency_id"),
-        payout: fields.money("payout"),
-        revenue: fields.money("revenue"),
+        currency_id: fields.first_text(CURRENCY),
+        payout: fields.first_money(PAYOUT),
+        revenue: fields.first_money(REVENUE),
         payout_type: text("payout_type"),
         revenue_type: text("revenue_type"),
         sale_amount: fields.money("sale_amount"),
@@ -76,28 +127,15 @@ fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> Conver
         // `0` is Everflow's "no error", so the code is read like an id.
         error_code: fields.id("error_code"),
         error_message: text("error_message"),
-        offer_id: related_id(fields, &offer, "network_offer_id"),
-        offer_name: related_text(&offer, "name"),
-        offer_status: related_text(&offer, "offer_status"),
-        advertiser_id: related_id(fields, &advertiser, "network_advertiser_id"),
-        advertiser_name: related_text(&advertiser, "name"),
-        affiliate_id: related_id(fields, &affiliate, "network_affiliate_id"),
-        affiliate_name: related_text(&affiliate, "name"),
+        offer_id: fields.first_id(OFFER_ID),
+        offer_name: fields.first_text(OFFER_NAME),
+        offer_status: text("relationship.offer.offer_status"),
+        advertiser_id: fields.first_id(ADVERTISER_ID),
+        advertiser_name: fields.first_text(ADVERTISER_NAME),
+        affiliate_id: fields.first_id(AFFILIATE_ID),
+        affiliate_name: fields.first_text(AFFILIATE_NAME),
         query_parameters: relationship.as_ref().and_then(query_parameters),
     }
-}
-
-/// Offer, advertiser and partner ids live only under `relationship` in POST bodies;
-/// a GET delivery's query string is flat, so the top-level name is the fallback.
-fn related_id(
-    fields: &FieldReader<'_>,
-    related: &Option<FieldReader<'_>>,
-    id_field: &str,
-) -> Option<String> {
-    related
-        .as_ref()
-        .and_then(|related| related.id(id_field))
-        .or_else(|| fields.id(id_field))
 }
 
 /// Compact JSON (keys sorted); an empty object says nothing, so it is stored as unset.
@@ -108,10 +146,7 @@ fn query_parameters(relationship: &FieldReader<'_>) -> Option<String> {
         JsonValue::String(text) if text.is_empty() || text == NULL_VALUE => return None,
         parameters => parameters,
     };
-    let mut compact = Vec::new();
-    write_canonical(&parameters, &[], &mut compact);
-    // Canonical text is built from UTF-8 pieces.
-    String::from_utf8(compact).ok()
+    Some(compact_json(&parameters))
 }
 
 #[cfg(test)]
@@ -225,6 +260,68 @@ mod tests {
         let (_, columns) = columns_of(WebhookKind::EventRegistered, &body);
         assert_eq!(columns.offer_id.as_deref(), Some("4"));
         assert_eq!(columns.is_event, Some(true));
+    }
+
+    #[test]
+    fn postback_names_fill_the_related_columns() {
+        let body = doc(r#"{
+            "conversion_id": "9", "offer_id": "4", "offer_name": "VPN", "affiliate_id": "15",
+            "affiliate_name": "Orchid", "advertiser_id": "102", "advertiser_name": "ShieldNet",
+            "currency": "EUR", "payout_amount": "2.50", "revenue_amount": "4", "event_name": "upsell"
+        }"#);
+        let (_, columns) = columns_of(WebhookKind::ConversionRegistered, &body);
+        let expected = ConversionColumns {
+            conversion_id: Some("9".into()),
+            offer_id: Some("4".into()),
+            offer_name: Some("VPN".into()),
+            affiliate_id: Some("15".into()),
+            affiliate_name: Some("Orchid".into()),
+            advertiser_id: Some("102".into()),
+            advertiser_name: Some("ShieldNet".into()),
+            currency_id: Some("EUR".into()),
+            payout: Some(2_500_000),
+            revenue: Some(4_000_000),
+            event: Some("upsell".into()),
+            ..ConversionColumns::default()
+        };
+        assert_eq!(columns, expected);
+        // The webhook body's own places win over the flat names.
+        let both = doc(
+            r#"{"conversion_id": "9", "offer_id": "4", "partner_id": "7",
+            "relationship": {"offer": {"network_offer_id": 2}}}"#,
+        );
+        let (_, columns) = columns_of(WebhookKind::ConversionRegistered, &both);
+        assert_eq!(columns.offer_id.as_deref(), Some("2"));
+        assert_eq!(columns.affiliate_id.as_deref(), Some("7"));
+    }
+
+    #[test]
+    fn unexpanded_macros_are_refused_naming_the_field() {
+        let cases = [
+            (r#"{"conversion_id": "{conversion_id}"}"#, "conversion_id"),
+            (r#"{"conversion_id": "9", "payout": "{payout}"}"#, "payout"),
+            (
+                r#"{"conversion_id": "9", "payout_amount": " {payout_amount} "}"#,
+                "payout_amount",
+            ),
+            (
+                r#"{"conversion_id": "9", "relationship": {"offer": {"network_offer_id": "{offer_id}"}}}"#,
+                "relationship.offer.network_offer_id",
+            ),
+        ];
+        for (body, field) in cases {
+            let error =
+                extract_conversion(WebhookKind::ConversionRegistered, &doc(body)).expect_err(body);
+            assert_eq!(error.code(), "unexpanded_macro", "{body}");
+            assert!(
+                matches!(&error, BodyError::UnexpandedMacro { field: f, .. } if f == field),
+                "{error:?}"
+            );
+        }
+        // A sub id may legitimately hold braces; only what the archive relies on is checked.
+        let body = doc(r#"{"conversion_id": "9", "sub1": "{sub1}"}"#);
+        let (_, columns) = columns_of(WebhookKind::ConversionRegistered, &body);
+        assert_eq!(columns.subs[0].as_deref(), Some("{sub1}"));
     }
 
     #[test]

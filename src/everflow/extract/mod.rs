@@ -42,20 +42,45 @@ fn object_fields<'a>(
     }
 }
 
+/// A value as compact JSON with its keys sorted (numbers keep their text):
+/// for structured values kept in one column.
+fn compact_json(value: &JsonValue<'_>) -> String {
+    let mut compact = Vec::new();
+    super::json::write_canonical(value, &[], &mut compact);
+    // Canonical text is built from UTF-8 pieces only.
+    String::from_utf8_lossy(&compact).into_owned()
+}
+
+/// Refuses a body where any of `paths` (identities, amounts, times, statuses:
+/// what the archive and its reports rely on) still holds an Everflow macro.
+fn refuse_unexpanded_macros(
+    kind: WebhookKind,
+    fields: &FieldReader<'_>,
+    paths: &[&'static str],
+) -> Result<(), BodyError> {
+    match fields.unexpanded_macro(paths) {
+        Some((field, placeholder)) => Err(BodyError::UnexpandedMacro {
+            kind,
+            field: field.to_owned(),
+            placeholder,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// An identity part, which must be set for the delivery to be archived.
 fn required<T>(kind: WebhookKind, field: &'static str, value: Option<T>) -> Result<T, BodyError> {
     value.ok_or(BodyError::MissingIdentity { kind, field })
 }
 
-/// The fact time of kinds that carry `time_created` and `time_saved`: an update is
-/// a new version, dated by its save; a creation or sign-up by its creation.
-fn versioned_fact_time(kind: WebhookKind, fields: &FieldReader<'_>) -> Option<i64> {
-    match kind {
-        WebhookKind::OfferUpdated
-        | WebhookKind::AdvertiserUpdated
-        | WebhookKind::AffiliateUpdated => fields.unix_time("time_saved"),
-        _ => fields.unix_time("time_created"),
-    }
+/// The fact time of offers, advertisers and partners: their last save
+/// (`time_saved`), else their creation. One resource arrives under several
+/// event types (created, updated, signed up), so all of them date a version
+/// the same way, and the newest save is the current state.
+fn versioned_fact_time(fields: &FieldReader<'_>) -> Option<i64> {
+    fields
+        .unix_time("time_saved")
+        .or_else(|| fields.unix_time("time_created"))
 }
 
 fn record(

@@ -1,7 +1,7 @@
 //! `offer_created` / `offer_updated`: the offer object (Find Offer By ID plus
 //! `relationship.targeting`).
 
-use super::{object_fields, record, required, versioned_fact_time};
+use super::{object_fields, record, refuse_unexpanded_macros, required, versioned_fact_time};
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
@@ -9,6 +9,16 @@ use crate::everflow::records::{OfferColumns, ResourceRecord, TypedColumns};
 
 pub fn extract_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
+    refuse_unexpanded_macros(
+        kind,
+        &fields,
+        &[
+            "network_offer_id",
+            "time_saved",
+            "time_created",
+            "offer_status",
+        ],
+    )?;
     let offer_id = required(kind, "network_offer_id", fields.id("network_offer_id"))?;
     let columns = OfferColumns {
         offer_id: Some(offer_id.clone()),
@@ -19,7 +29,7 @@ pub fn extract_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> Result<ResourceR
         time_created: fields.unix_time("time_created"),
         time_saved: fields.unix_time("time_saved"),
     };
-    let fact_time = versioned_fact_time(kind, &fields);
+    let fact_time = versioned_fact_time(&fields);
     Ok(record(
         offer_id,
         fact_time,
@@ -47,7 +57,8 @@ mod tests {
         let doc = sample(WebhookKind::OfferCreated);
         let (record, columns) = only_offer(WebhookKind::OfferCreated, &doc);
         assert_eq!(record.resource_id, "1");
-        assert_eq!(record.fact_time, Some(1764000000));
+        // Dated by its last save, like an update of the same offer would be.
+        assert_eq!(record.fact_time, Some(1764000001));
         assert_eq!(record.content_sha256, content_sha256(&doc));
         assert_eq!(
             columns,

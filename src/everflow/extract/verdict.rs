@@ -1,7 +1,7 @@
 //! `affiliate_signup_verdict`: a flat record of an employee approving or rejecting
 //! a partner's sign-up.
 
-use super::{object_fields, record, required};
+use super::{object_fields, record, refuse_unexpanded_macros, required};
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
@@ -14,6 +14,11 @@ pub fn extract_verdict(
     doc: &JsonValue<'_>,
 ) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
+    refuse_unexpanded_macros(
+        kind,
+        &fields,
+        &["network_affiliate_id", "timestamp", "new_status"],
+    )?;
     let affiliate_id = required(
         kind,
         "network_affiliate_id",

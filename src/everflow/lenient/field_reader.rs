@@ -1,6 +1,6 @@
 //! Named, path-based access to a body's fields through the lenient readers.
 
-use super::{flag, id, text, unix_time};
+use super::{flag, id, text, unexpanded_macro, unix_time};
 use crate::everflow::json::{JsonObject, JsonValue};
 use crate::everflow::money;
 use crate::everflow::records::Micros;
@@ -57,6 +57,31 @@ impl<'a> FieldReader<'a> {
 
     pub fn money(&self, path: &str) -> Option<Micros> {
         self.get(path).as_ref().and_then(money::micros_from_value)
+    }
+
+    /// The first of `paths` whose value is an unfilled Everflow macro, with
+    /// the placeholder.
+    pub fn unexpanded_macro(&self, paths: &[&'static str]) -> Option<(&'static str, String)> {
+        paths.iter().find_map(|path| {
+            let placeholder = unexpanded_macro(&self.get(path)?)?;
+            Some((*path, placeholder))
+        })
+    }
+
+    /// The id at the first of `paths` that has one: Everflow's own field,
+    /// then the names a GET postback may use for it.
+    pub fn first_id(&self, paths: &[&str]) -> Option<String> {
+        paths.iter().find_map(|path| self.id(path))
+    }
+
+    /// The text at the first of `paths` that has some.
+    pub fn first_text(&self, paths: &[&str]) -> Option<String> {
+        paths.iter().find_map(|path| self.text(path))
+    }
+
+    /// The amount at the first of `paths` that has one.
+    pub fn first_money(&self, paths: &[&str]) -> Option<Micros> {
+        paths.iter().find_map(|path| self.money(path))
     }
 
     pub fn decimal_text(&self, path: &str) -> Option<String> {

@@ -32,7 +32,11 @@ pub fn sum_groups(
             Dimension::Day | Dimension::Hour => bucket.clone(),
             other => group_column(*other).to_owned(),
         })
-        .chain(["t.payout_micros".to_owned(), "t.revenue_micros".to_owned()])
+        .chain([
+            "t.status".to_owned(),
+            "t.payout_micros".to_owned(),
+            "t.revenue_micros".to_owned(),
+        ])
         .collect();
     // Grouped here rather than by SQL's GROUP BY: that sorts every row into a
     // temporary b-tree (5.5 s for 3.3M conversions, BENCHMARKS.md), while the
@@ -54,14 +58,17 @@ pub fn sum_groups(
         for i in 0..width {
             encode_key_part(&mut key, row.get_ref(i)?);
         }
-        let sums = Sums {
-            count: 1,
-            payout: row.get::<_, Option<i64>>(width)?.unwrap_or(0),
-            revenue: row.get::<_, Option<i64>>(width + 1)?.unwrap_or(0),
+        let status = match row.get_ref(width)? {
+            ValueRef::Text(text) => std::str::from_utf8(text).ok(),
+            _ => None,
         };
+        let payout = row.get::<_, Option<i64>>(width + 1)?.unwrap_or(0);
+        let revenue = row.get::<_, Option<i64>>(width + 2)?.unwrap_or(0);
         match groups.get_mut(key.as_slice()) {
-            Some(group) => group.add(sums),
+            Some(group) => group.count(status, payout, revenue),
             None => {
+                let mut sums = Sums::default();
+                sums.count(status, payout, revenue);
                 groups.insert(key.clone(), sums);
             }
         }
@@ -163,11 +170,13 @@ fn group_column(dimension: Dimension) -> &'static str {
         Dimension::Status => "t.status",
         Dimension::Country => "t.country",
         Dimension::Event => "t.event",
-        Dimension::Sub(1) => "t.sub1",
-        Dimension::Sub(2) => "t.sub2",
-        Dimension::Sub(3) => "t.sub3",
-        Dimension::Sub(4) => "t.sub4",
-        Dimension::Sub(_) => "t.sub5",
+        Dimension::Sub(slot) => {
+            const SUBS: [&str; 10] = [
+                "t.sub1", "t.sub2", "t.sub3", "t.sub4", "t.sub5", "t.sub6", "t.sub7", "t.sub8",
+                "t.sub9", "t.sub10",
+            ];
+            SUBS[usize::from(slot.clamp(1, 10)) - 1]
+        }
         Dimension::Currency => "t.currency_id",
         Dimension::Day | Dimension::Hour => "NULL",
     }

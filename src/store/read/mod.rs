@@ -11,7 +11,7 @@ use rusqlite::Connection;
 
 pub use aggregate::{latest_name, sum_groups};
 pub use datasets::{Dataset, DatasetColumn};
-pub use inspect::{KindStats, VersionRecord, kind_stats, refusals_without_kind, versions_of};
+pub use inspect::{TypeStats, VersionRecord, refusals_without_kind, type_stats, versions_of};
 pub use select::{Selected, select_rows};
 
 use super::open::{OpenMode, open_archive};
@@ -20,7 +20,7 @@ use crate::error::Result;
 /// Opens an existing archive for reading. It must exist (reading never
 /// creates one) and be an evarchive archive of a version we understand.
 pub fn open_reader(path: &Path) -> Result<Connection> {
-    let (conn, _) = open_archive(path, OpenMode::MustExist)?;
+    let (conn, _) = open_archive(path, OpenMode::Existing)?;
     conn.execute_batch("PRAGMA query_only = ON;")?;
     Ok(conn)
 }

@@ -5,7 +5,7 @@
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, params_from_iter};
 
-use super::datasets::{Dataset, DatasetColumn, TimeColumn};
+use super::datasets::{Dataset, DatasetColumn, FilterSql, TimeColumn};
 use crate::error::{Error, Result};
 use crate::rows::{RowSink, Value};
 use crate::selection::{Selection, TimeBasis};
@@ -35,7 +35,7 @@ enum Page {
 pub fn select_rows(
     conn: &Connection,
     selection: &Selection,
-    columns: &[&DatasetColumn],
+    columns: &[DatasetColumn],
     limit: Option<u64>,
     sink: &mut dyn RowSink,
 ) -> Result<Selected> {
@@ -52,7 +52,9 @@ pub fn select_rows(
         key = dataset.key,
         from = dataset.from,
     );
-    let timeless_rows_match = selection.window.since.is_none() && selection.window.until.is_none();
+    // Rows without a time (a GET postback without its timestamp) belong to
+    // no window, so only an unbounded selection lists them, last.
+    let timeless_rows_match = !selection.window.is_bounded();
 
     let header: Vec<_> = columns.iter().map(|c| c.column).collect();
     sink.begin(&header).map_err(Error::Output)?;
@@ -142,28 +144,41 @@ pub(super) fn conditions(
         params.push(SqlValue::Integer(since * time.per_second));
         sql.push(format!("{} >= ?{}", time.sql, params.len()));
     }
-    if let Some(until) = selection.window.until_unix() {
-        params.push(SqlValue::Integer(until * time.per_second));
-        sql.push(format!("{} < ?{}", time.sql, params.len()));
-    }
-    for (field, value) in &selection.filters.equal {
-        let column = dataset
-            .filter_column(*field)
+    params.push(SqlValue::Integer(
+        selection.window.until_unix() * time.per_second,
+    ));
+    sql.push(format!("{} < ?{}", time.sql, params.len()));
+    for (field, values) in &selection.filters.any_of {
+        let filter = dataset
+            .filter_sql(*field)
             .ok_or_else(|| Error::InvalidArgument {
                 flag: field.flag(),
                 why: format!("does not apply to {}", selection.what.name()),
             })?;
-        params.push(SqlValue::Text(value.clone()));
-        sql.push(format!("{column} = ?{}", params.len()));
+        let placeholders: Vec<String> = values
+            .iter()
+            .map(|value| {
+                params.push(SqlValue::Text(value.clone()));
+                format!("?{}", params.len())
+            })
+            .collect();
+        let placeholders = placeholders.join(", ");
+        sql.push(match filter {
+            FilterSql::Column(column) => format!("{column} IN ({placeholders})"),
+            FilterSql::Condition(condition) => condition.replace("{values}", &placeholders),
+        });
     }
     Ok((sql.join(" AND "), params))
 }
 
+/// A stored value for the renderers; text that is not UTF-8 (SQLite does not
+/// check) is passed on as bytes, to be shown with its invalid bytes marked.
 fn value_of(value: ValueRef<'_>) -> Value<'_> {
     match value {
-        ValueRef::Null | ValueRef::Blob(_) => Value::Null,
+        ValueRef::Null => Value::Null,
         ValueRef::Integer(n) => Value::Integer(n),
         ValueRef::Real(f) => Value::Real(f),
-        ValueRef::Text(t) => Value::Text(std::str::from_utf8(t).unwrap_or("\u{fffd}")),
+        ValueRef::Text(t) => std::str::from_utf8(t).map_or(Value::Bytes(t), Value::Text),
+        ValueRef::Blob(b) => Value::Bytes(b),
     }
 }

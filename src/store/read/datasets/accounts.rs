@@ -1,59 +1,49 @@
-//! Offers, advertisers and partners: records that are edited over time. Their
-//! current state is the newest version across the created/updated/signed-up
-//! kinds, by `time_saved` (ties: the later arrival).
+//! Offers, advertisers and partners: records that are edited over time. Each is
+//! one resource whichever event type (created, updated, signed up) carried
+//! it, so its current version is the typed row marked current.
 
-use super::{Dataset, DatasetColumn, col, millis, seconds};
-use crate::rows::ColumnKind::{Flag, Id, Text, Time, TimeMillis};
+use super::{Dataset, DatasetColumn, FilterSql, col, millis, seconds};
+use crate::rows::ColumnKind::{Code, Flag, Id, Text, Time, TimeMillis};
 use crate::selection::FilterField;
-
-/// The newest current version per offer, whichever kind carried it.
-const OFFER_IS_LATEST: &str = "(t.is_current = 1 AND NOT EXISTS (
-        SELECT 1 FROM offers AS n
-        WHERE n.offer_id = t.offer_id AND n.is_current = 1
-          AND (coalesce(n.time_saved, n.time_created, 0), n.version_id)
-            > (coalesce(t.time_saved, t.time_created, 0), t.version_id)))";
 
 pub static OFFERS: Dataset = Dataset {
     from: "offers AS t",
     base_filter: "1",
-    current_filter: OFFER_IS_LATEST,
+    current_filter: "t.is_current = 1",
     fact_time: seconds("coalesce(t.time_saved, t.time_created)"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
     columns: &[
         col("offer_id", Id, "t.offer_id"),
         col("name", Text, "t.name"),
-        col("offer_status", Text, "t.status"),
-        col("currency_id", Text, "t.currency_id"),
+        col("offer_status", Code, "t.status").label("status"),
+        col("currency_id", Code, "t.currency_id").label("currency"),
         col("advertiser_id", Id, "t.advertiser_id"),
-        col("time_created", Time, "t.time_created"),
-        col("time_saved", Time, "t.time_saved"),
-        col("kind", Text, "t.kind"),
-        col("received_at", TimeMillis, "t.received_at"),
-        col("is_current", Flag, OFFER_IS_LATEST),
+        col("time_created", Time, "t.time_created").label("created"),
+        col("time_saved", Time, "t.time_saved").label("saved"),
+        col("kind", Code, "t.kind"),
+        col("received_at", TimeMillis, "t.received_at").label("received"),
+        col("is_current", Flag, "t.is_current"),
     ],
     table_columns: &[
-        "offer_id",
-        "name",
-        "offer_status",
-        "currency_id",
-        "advertiser_id",
-        "time_saved",
+        ("offer_id", 0),
+        ("name", 1),
+        ("offer_status", 0),
+        ("currency_id", 2),
+        ("advertiser_id", 3),
+        ("time_saved", 0),
     ],
     filters: &[
-        (FilterField::Offer, "t.offer_id"),
-        (FilterField::Advertiser, "t.advertiser_id"),
-        (FilterField::Status, "t.status"),
-        (FilterField::Currency, "t.currency_id"),
+        (FilterField::Offer, FilterSql::Column("t.offer_id")),
+        (
+            FilterField::Advertiser,
+            FilterSql::Column("t.advertiser_id"),
+        ),
+        (FilterField::Status, FilterSql::Column("t.status")),
+        (FilterField::Currency, FilterSql::Column("t.currency_id")),
     ],
+    statuses: None,
 };
-
-/// The newest current version per account of the same role.
-const ACCOUNT_IS_LATEST: &str = "(t.is_current = 1 AND NOT EXISTS (
-        SELECT 1 FROM accounts AS n
-        WHERE n.role = t.role AND n.account_id = t.account_id AND n.is_current = 1
-          AND (coalesce(n.time_saved, n.time_created, 0), n.version_id)
-            > (coalesce(t.time_saved, t.time_created, 0), t.version_id)))";
 
 /// Everything after the id column; advertisers and partners differ only in
 /// which sign-up fields Everflow fills.
@@ -62,10 +52,10 @@ macro_rules! account_columns {
         &[
             col($id, Id, "t.account_id"),
             col("name", Text, "t.name"),
-            col("account_status", Text, "t.status"),
-            col("currency_id", Text, "t.currency_id"),
-            col("time_created", Time, "t.time_created"),
-            col("time_saved", Time, "t.time_saved"),
+            col("account_status", Code, "t.status").label("status"),
+            col("currency_id", Code, "t.currency_id").label("currency"),
+            col("time_created", Time, "t.time_created").label("created"),
+            col("time_saved", Time, "t.time_saved").label("saved"),
             col("signed_up", Flag, "t.has_signup"),
             col("website_url", Text, "t.signup_website_url"),
             col("company_description", Text, "t.signup_company_description"),
@@ -78,10 +68,10 @@ macro_rules! account_columns {
                 Text,
                 "t.signup_promotional_information",
             ),
-            col("country_code", Text, "t.signup_country_code"),
-            col("kind", Text, "t.kind"),
-            col("received_at", TimeMillis, "t.received_at"),
-            col("is_current", Flag, ACCOUNT_IS_LATEST),
+            col("country_code", Code, "t.signup_country_code"),
+            col("kind", Code, "t.kind"),
+            col("received_at", TimeMillis, "t.received_at").label("received"),
+            col("is_current", Flag, "t.is_current"),
         ]
     };
 }
@@ -92,41 +82,42 @@ const PARTNER_COLUMNS: &[DatasetColumn] = account_columns!("affiliate_id");
 pub static ADVERTISERS: Dataset = Dataset {
     from: "accounts AS t",
     base_filter: "t.role = 'advertiser'",
-    current_filter: ACCOUNT_IS_LATEST,
+    current_filter: "t.is_current = 1",
     fact_time: seconds("coalesce(t.time_saved, t.time_created)"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
     columns: ADVERTISER_COLUMNS,
     table_columns: &[
-        "advertiser_id",
-        "name",
-        "account_status",
-        "currency_id",
-        "signed_up",
-        "time_saved",
+        ("advertiser_id", 0),
+        ("name", 1),
+        ("account_status", 0),
+        ("currency_id", 2),
+        ("signed_up", 3),
+        ("time_saved", 0),
     ],
     filters: &[
-        (FilterField::Advertiser, "t.account_id"),
-        (FilterField::Status, "t.status"),
-        (FilterField::Currency, "t.currency_id"),
+        (FilterField::Advertiser, FilterSql::Column("t.account_id")),
+        (FilterField::Status, FilterSql::Column("t.status")),
+        (FilterField::Currency, FilterSql::Column("t.currency_id")),
     ],
+    statuses: None,
 };
 
 pub static PARTNERS: Dataset = Dataset {
     base_filter: "t.role = 'partner'",
     columns: PARTNER_COLUMNS,
     table_columns: &[
-        "affiliate_id",
-        "name",
-        "account_status",
-        "currency_id",
-        "signed_up",
-        "time_saved",
+        ("affiliate_id", 0),
+        ("name", 1),
+        ("account_status", 0),
+        ("currency_id", 2),
+        ("signed_up", 3),
+        ("time_saved", 0),
     ],
     filters: &[
-        (FilterField::Affiliate, "t.account_id"),
-        (FilterField::Status, "t.status"),
-        (FilterField::Currency, "t.currency_id"),
+        (FilterField::Affiliate, FilterSql::Column("t.account_id")),
+        (FilterField::Status, FilterSql::Column("t.status")),
+        (FilterField::Currency, FilterSql::Column("t.currency_id")),
     ],
     ..ADVERTISERS
 };

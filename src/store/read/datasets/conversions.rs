@@ -1,28 +1,28 @@
 //! Conversions and events: one table, one column set, told apart by kind.
 
-use super::{Dataset, DatasetColumn, col, millis, seconds};
-use crate::rows::ColumnKind::{Flag, Id, Json, Money, Text, Time, TimeMillis};
+use super::{Dataset, DatasetColumn, FilterSql, col, millis, seconds};
+use crate::rows::ColumnKind::{Code, Flag, Id, Json, Money, Text, Time, TimeMillis};
 use crate::selection::FilterField;
 
 /// Conversions and events share one table and one column set.
 const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("conversion_id", Id, "t.conversion_id"),
     col("transaction_id", Text, "t.transaction_id"),
-    col("status", Text, "t.status"),
+    col("status", Code, "t.status"),
     col("is_event", Flag, "t.is_event"),
     col("event", Text, "t.event"),
-    col("conversion_time", Time, "t.conversion_time"),
+    col("conversion_time", Time, "t.conversion_time").label("time"),
     col("click_time", Time, "t.click_time"),
     col("received_at", TimeMillis, "t.received_at"),
     col("payout", Money, "t.payout_micros"),
     col("revenue", Money, "t.revenue_micros"),
     col("sale_amount", Money, "t.sale_amount_micros"),
-    col("currency_id", Text, "t.currency_id"),
+    col("currency_id", Code, "t.currency_id").label("currency"),
     col("payout_type", Text, "t.payout_type"),
     col("revenue_type", Text, "t.revenue_type"),
     col("offer_id", Id, "t.offer_id"),
     col("offer_name", Text, "t.offer_name"),
-    col("offer_status", Text, "t.offer_status"),
+    col("offer_status", Code, "t.offer_status"),
     col("advertiser_id", Id, "t.advertiser_id"),
     col("advertiser_name", Text, "t.advertiser_name"),
     col("affiliate_id", Id, "t.affiliate_id"),
@@ -51,7 +51,7 @@ const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("coupon_code", Text, "t.coupon_code"),
     col("order_id", Text, "t.order_id"),
     col("is_view_through", Flag, "t.is_view_through"),
-    col("country", Text, "t.country"),
+    col("country", Code, "t.country"),
     col("region", Text, "t.region"),
     col("city", Text, "t.city"),
     col("dma", Text, "t.dma"),
@@ -71,20 +71,49 @@ const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("is_current", Flag, "t.is_current"),
 ];
 
-const CONVERSION_FILTERS: &[(FilterField, &str)] = &[
-    (FilterField::Offer, "t.offer_id"),
-    (FilterField::Affiliate, "t.affiliate_id"),
-    (FilterField::Advertiser, "t.advertiser_id"),
-    (FilterField::Status, "t.status"),
-    (FilterField::Event, "t.event"),
-    (FilterField::Country, "t.country"),
-    (FilterField::Currency, "t.currency_id"),
-    (FilterField::Sub(1), "t.sub1"),
-    (FilterField::Sub(2), "t.sub2"),
-    (FilterField::Sub(3), "t.sub3"),
-    (FilterField::Sub(4), "t.sub4"),
-    (FilterField::Sub(5), "t.sub5"),
-];
+/// The filters of conversions and events but the id lookup, which goes
+/// through each one's own resource type.
+macro_rules! conversion_filters {
+    ($resource_type:literal) => {
+        &[
+            (
+                FilterField::ConversionId,
+                FilterSql::Condition(concat!(
+                    "t.version_id IN (SELECT version_id FROM versions WHERE resource_type = '",
+                    $resource_type,
+                    "' AND resource_id IN ({values}))"
+                )),
+            ),
+            (FilterField::Offer, FilterSql::Column("t.offer_id")),
+            (FilterField::Affiliate, FilterSql::Column("t.affiliate_id")),
+            (
+                FilterField::Advertiser,
+                FilterSql::Column("t.advertiser_id"),
+            ),
+            (FilterField::Status, FilterSql::Column("t.status")),
+            (
+                FilterField::TransactionId,
+                FilterSql::Column("t.transaction_id"),
+            ),
+            (FilterField::Event, FilterSql::Column("t.event")),
+            (FilterField::Country, FilterSql::Column("t.country")),
+            (FilterField::Currency, FilterSql::Column("t.currency_id")),
+            (FilterField::Sub(1), FilterSql::Column("t.sub1")),
+            (FilterField::Sub(2), FilterSql::Column("t.sub2")),
+            (FilterField::Sub(3), FilterSql::Column("t.sub3")),
+            (FilterField::Sub(4), FilterSql::Column("t.sub4")),
+            (FilterField::Sub(5), FilterSql::Column("t.sub5")),
+            (FilterField::Sub(6), FilterSql::Column("t.sub6")),
+            (FilterField::Sub(7), FilterSql::Column("t.sub7")),
+            (FilterField::Sub(8), FilterSql::Column("t.sub8")),
+            (FilterField::Sub(9), FilterSql::Column("t.sub9")),
+            (FilterField::Sub(10), FilterSql::Column("t.sub10")),
+        ]
+    };
+}
+
+/// Everflow's conversion statuses.
+pub const CONVERSION_STATUSES: &[&str] = &["approved", "pending", "rejected", "invalid"];
 
 pub static CONVERSIONS: Dataset = Dataset {
     from: "conversions AS t",
@@ -94,33 +123,37 @@ pub static CONVERSIONS: Dataset = Dataset {
     received_time: millis("t.received_at"),
     key: "t.version_id",
     columns: CONVERSION_COLUMNS,
+    // Ids, times, statuses and money are never left out; names give way
+    // before them, sub ids and countries first.
     table_columns: &[
-        "conversion_time",
-        "conversion_id",
-        "status",
-        "offer_name",
-        "affiliate_name",
-        "payout",
-        "revenue",
-        "currency_id",
-        "country",
-        "sub1",
+        ("conversion_time", 0),
+        ("conversion_id", 0),
+        ("status", 0),
+        ("payout", 0),
+        ("revenue", 0),
+        ("currency_id", 1),
+        ("offer_name", 2),
+        ("affiliate_name", 3),
+        ("country", 4),
+        ("sub1", 5),
     ],
-    filters: CONVERSION_FILTERS,
+    filters: conversion_filters!("conversion"),
+    statuses: Some(CONVERSION_STATUSES),
 };
 
 pub static EVENTS: Dataset = Dataset {
     base_filter: "t.kind = 'event_registered'",
     table_columns: &[
-        "conversion_time",
-        "conversion_id",
-        "event",
-        "status",
-        "offer_name",
-        "affiliate_name",
-        "payout",
-        "revenue",
-        "currency_id",
+        ("conversion_time", 0),
+        ("conversion_id", 0),
+        ("event", 1),
+        ("status", 0),
+        ("payout", 0),
+        ("revenue", 0),
+        ("currency_id", 1),
+        ("offer_name", 2),
+        ("affiliate_name", 3),
     ],
+    filters: conversion_filters!("event"),
     ..CONVERSIONS
 };

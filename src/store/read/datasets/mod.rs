@@ -4,12 +4,14 @@
 mod accounts;
 mod activity;
 mod conversions;
+mod logs;
 
 use crate::rows::{Column, ColumnKind};
 use crate::selection::{FilterField, What};
 
 /// One selectable column: its output name and kind, and the SQL that reads it
 /// from the dataset's table (aliased `t`).
+#[derive(Debug, Clone, Copy)]
 pub struct DatasetColumn {
     pub column: Column,
     pub sql: &'static str,
@@ -20,6 +22,23 @@ const fn col(name: &'static str, kind: ColumnKind, sql: &'static str) -> Dataset
         column: Column::new(name, kind),
         sql,
     }
+}
+
+impl DatasetColumn {
+    /// The header a table gives the column (a time column adds its zone).
+    const fn label(mut self, label: &'static str) -> DatasetColumn {
+        self.column = self.column.label(label);
+        self
+    }
+}
+
+/// How a filter compares: a column against the values, or a condition with
+/// `{values}` where the list of values goes (for lookups through an index
+/// of another table).
+#[derive(Clone, Copy)]
+pub enum FilterSql {
+    Column(&'static str),
+    Condition(&'static str),
 }
 
 pub struct Dataset {
@@ -35,9 +54,13 @@ pub struct Dataset {
     /// A unique integer, the tie-breaker of the newest-first order.
     pub key: &'static str,
     pub columns: &'static [DatasetColumn],
-    /// The columns a terminal table shows unless `--columns` says otherwise.
-    pub table_columns: &'static [&'static str],
-    filters: &'static [(FilterField, &'static str)],
+    /// The columns a terminal table shows unless `--columns` says otherwise,
+    /// in order, each with its rank (0: always shown; the highest is left out
+    /// first when the terminal is narrow).
+    pub table_columns: &'static [(&'static str, u8)],
+    filters: &'static [(FilterField, FilterSql)],
+    /// The values `--status` can match, when they are a closed set.
+    pub statuses: Option<&'static [&'static str]>,
 }
 
 #[derive(Clone, Copy)]
@@ -69,16 +92,25 @@ impl Dataset {
             What::Verdicts => &activity::VERDICTS,
             What::Approvals => &activity::APPROVALS,
             What::Blocked => &activity::BLOCKED,
-            What::Deliveries => &activity::DELIVERIES,
+            What::Deliveries => &logs::DELIVERIES,
+            What::Refusals => &logs::REFUSALS,
         }
     }
 
-    /// The SQL column a filter compares against, if the filter applies here.
-    pub fn filter_column(&self, field: FilterField) -> Option<&'static str> {
+    /// How a filter compares here, if it applies.
+    pub fn filter_sql(&self, field: FilterField) -> Option<FilterSql> {
         self.filters
             .iter()
             .find(|(f, _)| *f == field)
             .map(|(_, sql)| *sql)
+    }
+
+    /// The columns a table shows by default, with their ranks.
+    pub fn table_default(&self) -> Vec<Column> {
+        self.table_columns
+            .iter()
+            .filter_map(|(name, rank)| Some(self.column(name)?.column.rank(*rank)))
+            .collect()
     }
 
     pub fn column(&self, name: &str) -> Option<&DatasetColumn> {

@@ -1,5 +1,4 @@
-//! Validated settings built from the command line: everything past this point
-//! can trust its inputs.
+//! `serve`'s validated settings.
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
@@ -58,9 +57,7 @@ impl ServeConfig {
             });
         }
         let tls = tls_files(args.tls_cert, args.tls_key)?;
-        let public_url = args
-            .public_url
-            .map(|url| url.trim_end_matches('/').to_owned());
+        let public_url = args.public_url.as_deref().map(public_url).transpose()?;
         Ok(ServeConfig {
             db,
             listen,
@@ -88,6 +85,25 @@ fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> Result<Option<TlsFi
     })
 }
 
+/// The base of the printed URLs, which Everflow must be able to use as given.
+fn public_url(url: &str) -> Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(trimmed.to_owned())
+        }
+        _ => Err(Error::InvalidArgument {
+            flag: "--public-url",
+            why: format!(
+                "'{url}' is not an http:// or https:// URL; give the address Everflow reaches this server at, e.g. https://hooks.example.com"
+            ),
+        }),
+    }
+}
+
 fn validate_token(token: &str) -> Result<()> {
     let url_safe = token
         .bytes()
@@ -101,4 +117,32 @@ fn validate_token(token: &str) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls_need_their_scheme() {
+        assert_eq!(
+            public_url("https://hooks.example.com/").expect("valid"),
+            "https://hooks.example.com"
+        );
+        assert_eq!(
+            public_url("http://10.0.0.5:8080").expect("valid"),
+            "http://10.0.0.5:8080"
+        );
+        for bad in [
+            "hooks.example.com",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "",
+        ] {
+            let error = public_url(bad).expect_err(bad);
+            assert_eq!(error.exit_code(), 2);
+            assert!(error.to_string().contains("--public-url"), "{error}");
+        }
+    }
 }

@@ -1,0 +1,79 @@
+//! The archive's own logs: every delivery received, and the requests refused.
+
+use super::{Dataset, FilterSql, col, millis};
+use crate::rows::ColumnKind::{Code, Integer, Text, TimeMillis};
+use crate::selection::FilterField;
+
+/// A delivery's outcomes, in the words the HTTP answer uses.
+pub const DELIVERY_OUTCOMES: &[&str] = &["new", "version", "restored", "duplicate"];
+
+pub static DELIVERIES: Dataset = Dataset {
+    from: "deliveries AS t JOIN bodies AS b ON b.body_id = t.body_id",
+    base_filter: "1",
+    // Every delivery is its own record; there are no versions to hide.
+    current_filter: "1",
+    fact_time: millis("t.received_at"),
+    received_time: millis("t.received_at"),
+    key: "t.delivery_id",
+    columns: &[
+        col("received_at", TimeMillis, "t.received_at").label("received"),
+        col("delivery_id", Integer, "t.delivery_id"),
+        col("kind", Code, "t.kind"),
+        col("kind_source", Code, "t.kind_source").label("source"),
+        col("outcome", Code, "t.outcome"),
+        col("resource_ids", Text, "t.resource_ids"),
+        col("method", Code, "t.method"),
+        col("bytes", Integer, "length(b.raw)"),
+        col("sender", Text, "t.sender"),
+        col("forwarded_for", Text, "t.forwarded_for"),
+    ],
+    table_columns: &[
+        ("received_at", 0),
+        ("kind", 0),
+        ("outcome", 0),
+        ("resource_ids", 1),
+        ("kind_source", 4),
+        ("method", 3),
+        ("bytes", 2),
+        ("sender", 5),
+    ],
+    filters: &[
+        (FilterField::Status, FilterSql::Column("t.outcome")),
+        (FilterField::Kind, FilterSql::Column("t.kind")),
+    ],
+    statuses: Some(DELIVERY_OUTCOMES),
+};
+
+pub static REFUSALS: Dataset = Dataset {
+    from: "refusals AS t",
+    base_filter: "1",
+    current_filter: "1",
+    fact_time: millis("t.received_at"),
+    received_time: millis("t.received_at"),
+    key: "t.refusal_id",
+    columns: &[
+        col("received_at", TimeMillis, "t.received_at").label("time"),
+        col("refusal_id", Integer, "t.refusal_id"),
+        col("kind", Code, "t.kind"),
+        col("method", Code, "t.method"),
+        col("http_status", Integer, "t.http_status").label("status"),
+        col("reason", Code, "t.reason"),
+        col("body_length", Integer, "t.body_length").label("size"),
+        col("body_prefix", Text, "t.body_prefix").label("first bytes"),
+        col("detail", Text, "t.detail"),
+        col("sender", Text, "t.sender"),
+    ],
+    table_columns: &[
+        ("received_at", 0),
+        ("kind", 1),
+        ("http_status", 0),
+        ("reason", 0),
+        ("body_length", 2),
+        ("body_prefix", 3),
+    ],
+    filters: &[
+        (FilterField::Status, FilterSql::Column("t.http_status")),
+        (FilterField::Kind, FilterSql::Column("t.kind")),
+    ],
+    statuses: None,
+};
