@@ -172,6 +172,58 @@ fn excel_profile_defuses_formulas_and_keeps_numbers_and_long_ids() {
 }
 
 #[test]
+fn excel_keeps_number_and_date_lookalikes_as_the_text_they_are() {
+    let server = filled_server();
+    let lookalikes = edited_sample("conversion_registered", |doc| {
+        doc["conversion_id"] = json!(6301);
+        doc["conversion_unix_timestamp"] = json!(1_762_000_000);
+        doc["sub1"] = json!("000123");
+        doc["sub2"] = json!("12/03");
+        doc["sub3"] = json!("1-2");
+        doc["sub4"] = json!("1e5");
+        doc["sub5"] = json!("42");
+    });
+    assert_eq!(
+        server
+            .post_kind("conversion_registered", &lookalikes)
+            .status,
+        200
+    );
+    let printed = stdout_of(
+        &server.db,
+        &[
+            "export",
+            "conversions",
+            "--excel",
+            "--conversion-id",
+            "6301",
+            "--columns",
+            "conversion_id,sub1,sub2,sub3,sub4,sub5,payout",
+        ],
+    );
+    assert_eq!(
+        printed,
+        concat!(
+            "\u{feff}conversion_id,sub1,sub2,sub3,sub4,sub5,payout\r\n",
+            "6301,\"=\"\"000123\"\"\",\"=\"\"12/03\"\"\",\"=\"\"1-2\"\"\",\"=\"\"1e5\"\"\",42,2.50\r\n",
+        )
+    );
+    // Plain CSV gives programs the values unchanged.
+    let plain = stdout_of(
+        &server.db,
+        &[
+            "export",
+            "conversions",
+            "--conversion-id",
+            "6301",
+            "--columns",
+            "sub1,sub2,sub3,sub4",
+        ],
+    );
+    assert_eq!(plain, "sub1,sub2,sub3,sub4\n000123,12/03,1-2,1e5\n");
+}
+
+#[test]
 fn excel_times_are_plain_date_times_in_the_zone() {
     let server = filled_server();
     let time_of_5002 = |extra: &[&str]| {

@@ -77,12 +77,127 @@ fn each_conversion_filter_selects_exactly_its_conversions() {
         (&["--offer", "3", "--currency", "USD"], &["5003"]),
         // The old version of 5005 was pending; only --versions sees it.
         (&["--status", "pending", "--versions"], &["5005", "5003"]),
+        // Several values: any of them matches.
+        (
+            &["--status", "approved,pending"],
+            &["5005", "5003", "5002", "5001"],
+        ),
+        (
+            &["--status", "pending", "--status", "rejected"],
+            &["5004", "5003"],
+        ),
+        (&["--offer", "3,99"], &["5004", "5003"]),
+        (&["--country", "gb,de"], &["5004", "5002"]),
+        (
+            &["--sub1", CONVERSIONS[0].sub1, "--sub1", CONVERSIONS[2].sub1],
+            &["5003", "5001"],
+        ),
+        (&["--conversion-id", "5003"], &["5003"]),
+        (&["--conversion-id", "5001,5004,123"], &["5004", "5001"]),
+        (
+            &["--conversion-id", "5005", "--versions"],
+            &["5005", "5005"],
+        ),
+        (&["--transaction-id", "1234567890123456"], &["5004"]),
+        (&["--transaction-id", "t5001,t5002"], &["5002", "5001"]),
+        (&["--sub10", "x"], &[]),
     ];
     for &(args, expected) in cases {
         let mut all = vec!["conversions"];
         all.extend_from_slice(args);
         assert_eq!(ids(&server.db, &all), expected, "{args:?}");
     }
+}
+
+#[test]
+fn late_sub_id_slots_filter_too() {
+    let server = filled_server();
+    let late = edited_sample("conversion_registered", |doc| {
+        doc["conversion_id"] = json!(6101);
+        doc["conversion_unix_timestamp"] = json!(1_762_000_000);
+        doc["sub6"] = json!("six");
+        doc["sub10"] = json!("ten, with a comma");
+    });
+    assert_eq!(server.post_kind("conversion_registered", &late).status, 200);
+    assert_eq!(ids(&server.db, &["conversions", "--sub6", "six"]), ["6101"]);
+    assert_eq!(
+        ids(&server.db, &["conversions", "--sub10", "ten, with a comma"]),
+        ["6101"]
+    );
+}
+
+#[test]
+fn without_until_the_window_ends_now_and_leaves_out_future_facts() {
+    let server = filled_server();
+    // A conversion dated after the pinned "now" (2026-11-03T12:00:00Z).
+    let future = edited_sample("conversion_registered", |doc| {
+        doc["conversion_id"] = json!(6201);
+        doc["conversion_unix_timestamp"] = json!(1_793_800_000); // 2026-11-04
+    });
+    assert_eq!(
+        server.post_kind("conversion_registered", &future).status,
+        200
+    );
+    assert_eq!(ids(&server.db, &["conversions", "--since", "7d"]), ALL);
+    assert_eq!(ids(&server.db, &["conversions"]), ALL);
+    assert_eq!(
+        ids(&server.db, &["conversions", "--until", "2026-11-05"])[0],
+        "6201"
+    );
+    // An empty window, however it comes about, is one message and exit 2.
+    for args in [
+        &["query", "conversions", "--since", "2026-11-04"][..],
+        &[
+            "query",
+            "conversions",
+            "--since",
+            "2026-11-02",
+            "--until",
+            "2026-11-01",
+        ],
+        &["export", "conversions", "--since", "now"],
+    ] {
+        let run = evarchive(&server.db, args);
+        assert_eq!(run.code, Some(2), "{args:?}");
+        assert!(
+            run.stderr
+                .contains("invalid --since/--until: the window is empty: it would start at "),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_month_selects_its_days_for_query_and_export() {
+    let server = filled_server();
+    assert_eq!(
+        ids(
+            &server.db,
+            &[
+                "conversions",
+                "--month",
+                "2026-11",
+                "--tz",
+                "America/New_York"
+            ]
+        ),
+        ["5005", "5004", "5003", "5002"]
+    );
+    let exported = stdout_of(
+        &server.db,
+        &[
+            "export",
+            "conversions",
+            "--month",
+            "2026-10",
+            "--tz",
+            "America/New_York",
+            "--columns",
+            "conversion_id",
+        ],
+    );
+    assert_eq!(exported, "conversion_id\n5001\n");
 }
 
 #[test]
@@ -373,4 +488,111 @@ fn stats_counts_each_resource_once_per_type() {
         found.push(fields[..6].join(","));
     }
     assert_eq!(found, expected);
+}
+
+#[test]
+fn stats_never_count_more_redeliveries_than_deliveries() {
+    let server = filled_server();
+    // The three blocks again: one delivery, a redelivery of three resources.
+    let blocks = common::sample("traffic_optimized");
+    assert_eq!(
+        server.post_kind("traffic_optimized", &blocks).json["outcome"],
+        "duplicate"
+    );
+    let printed = stdout_of(&server.db, &["stats", "--format", "csv"]);
+    let blocked = printed
+        .lines()
+        .find(|line| line.starts_with("blocked,"))
+        .expect("a blocked row");
+    assert!(blocked.starts_with("blocked,3,3,2,1,0,"), "{blocked}");
+}
+
+#[test]
+fn query_refusals_lists_the_refusal_log() {
+    let server = filled_server();
+    let bad = [
+        ("conversion_registered", &b"{\"conversion_id\": "[..]),
+        ("conversion_registered", b"conversion_id=1&payout=2"),
+        ("offer_updated", b"{\"network_offer_id\": \"{offer_id}\"}"),
+    ];
+    for (kind, body) in bad {
+        assert!(server.post_kind(kind, body).status >= 400);
+    }
+    let args = [
+        "query",
+        "refusals",
+        "--until",
+        AFTER_EVERY_ARRIVAL,
+        "--format",
+        "csv",
+        "--columns",
+        "kind,http_status,reason,body_length,body_prefix",
+    ];
+    assert_eq!(
+        stdout_of(&server.db, &args),
+        concat!(
+            "kind,http_status,reason,body_length,body_prefix\n",
+            "offer_updated,422,unexpanded_macro,34,\"{\"\"network_offer_id\"\": \"\"{offer_id}\"\"}\"\n",
+            "conversion_registered,415,form_encoded_body,24,conversion_id=1&payout=2\n",
+            "conversion_registered,400,invalid_json,18,\"{\"\"conversion_id\"\": \"\n",
+        )
+    );
+    let narrowed = [
+        &args[..],
+        &["--status", "415,422", "--kind", "offer_updated"],
+    ]
+    .concat();
+    assert_eq!(
+        stdout_of(&server.db, &narrowed).lines().count(),
+        2,
+        "header and the one offer_updated refusal"
+    );
+    let table = stdout_of(
+        &server.db,
+        &["query", "refusals", "--until", AFTER_EVERY_ARRIVAL],
+    );
+    let header = table.lines().next().expect("header");
+    assert!(
+        header.starts_with(" time (UTC)")
+            && header.contains("| reason")
+            && header.contains("| first bytes"),
+        "{header}"
+    );
+}
+
+#[test]
+fn show_lists_the_states_a_conversion_went_through_in_order_of_arrival() {
+    let server = filled_server();
+    let body = |status: &str| {
+        edited_sample("conversion_registered", |doc| {
+            doc["conversion_id"] = json!(6401);
+            doc["status"] = json!(status);
+        })
+    };
+    for status in ["approved", "rejected", "approved", "approved"] {
+        assert_eq!(
+            server
+                .post_kind("conversion_registered", &body(status))
+                .status,
+            200
+        );
+    }
+    let (states, versions) = shown(&stdout_of(&server.db, &["show", "conversion", "6401"]));
+    assert_eq!(states[0], "── conversion 6401 · 2 versions · 4 deliveries");
+    let states: Vec<&str> = states[2..].iter().map(|line| state(line)).collect();
+    assert_eq!(
+        states,
+        [
+            "version 1  new content",
+            "version 2  new content",
+            "version 1  the same content again: current again  ← current",
+        ]
+    );
+    assert_eq!(
+        versions[0].0,
+        "── version 1 of 2 (current) · conversion_registered"
+    );
+    assert_eq!(versions[0].1[3], "redeliveries:   1");
+    assert_eq!(versions[0].2["status"], json!("approved"));
+    assert_eq!(versions[1].2["status"], json!("rejected"));
 }

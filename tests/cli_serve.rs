@@ -11,6 +11,8 @@ struct Serving {
     child: Child,
     addr: String,
     urls: Vec<String>,
+    /// Every start-up line, up to the last URL.
+    said: Vec<String>,
 }
 
 impl Drop for Serving {
@@ -22,6 +24,10 @@ impl Drop for Serving {
 
 /// Starts `evarchive serve` on port 0 and reads its start-up lines from stderr.
 fn serve(db: &std::path::Path) -> Serving {
+    serve_on(db, "127.0.0.1:0")
+}
+
+fn serve_on(db: &std::path::Path, listen: &str) -> Serving {
     let mut child = Command::cargo_bin("evarchive")
         .expect("binary")
         .args([
@@ -29,7 +35,7 @@ fn serve(db: &std::path::Path) -> Serving {
             db.to_str().expect("path"),
             "serve",
             "--listen",
-            "127.0.0.1:0",
+            listen,
         ])
         .env_remove("EVARCHIVE_TOKEN")
         .env_remove("EVARCHIVE_LISTEN")
@@ -41,8 +47,10 @@ fn serve(db: &std::path::Path) -> Serving {
     let mut lines = BufReader::new(stderr).lines();
     let mut addr = None;
     let mut urls = Vec::new();
+    let mut said = Vec::new();
     while urls.len() < 13 {
         let line = lines.next().expect("serve prints its URLs").expect("line");
+        said.push(line.clone());
         if let Some(rest) = line.strip_prefix("evarchive: listening on http://") {
             addr = Some(rest.to_owned());
         }
@@ -56,6 +64,7 @@ fn serve(db: &std::path::Path) -> Serving {
         child,
         addr: addr.expect("listening line"),
         urls,
+        said,
     }
 }
 
@@ -147,11 +156,39 @@ fn another_applications_sqlite_file_is_refused() {
 }
 
 #[test]
+fn listening_everywhere_without_a_public_url_says_the_urls_need_one() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let everywhere = serve_on(&db, "0.0.0.0:0");
+    let hint = everywhere
+        .said
+        .iter()
+        .find(|line| line.contains("--public-url"))
+        .unwrap_or_else(|| panic!("no hint in {:?}", everywhere.said));
+    assert!(
+        hint.contains("the URLs below name 0.0.0.0, which no one can connect to"),
+        "{hint}"
+    );
+    drop(everywhere);
+    let local = serve(&db);
+    assert!(
+        !local.said.iter().any(|line| line.contains("--public-url")),
+        "{:?}",
+        local.said
+    );
+}
+
+#[test]
 fn bad_serve_flags_exit_2_with_the_accepted_form() {
-    let cases: [(&[&str], &str); 3] = [
+    let cases: [(&[&str], &str); 5] = [
         (&["serve", "--listen", "banana"], "ADDRESS:PORT"),
         (&["serve", "--token", "short"], "at least 16 characters"),
         (&["serve", "--max-body", "0"], "--max-body"),
+        (
+            &["serve", "--public-url", "hooks.example.com"],
+            "invalid --public-url: 'hooks.example.com' is not an http:// or https:// URL",
+        ),
+        (&["serve", "--public-url", "https://"], "--public-url"),
     ];
     for (args, expected) in cases {
         let output = Command::cargo_bin("evarchive")

@@ -118,6 +118,29 @@ fn matrix() -> Vec<(&'static str, &'static str, Vec<u8>, u16, &'static str)> {
             422,
             "undetectable_kind",
         ),
+        (
+            "a payout still holding its macro",
+            "/webhooks/conversion_registered",
+            edited_sample("conversion_registered", |d| d["payout"] = json!("{payout}")),
+            422,
+            "unexpanded_macro",
+        ),
+        (
+            "an offer id still holding its macro",
+            "/webhooks/offer_updated",
+            edited_sample("offer_updated", |d| {
+                d["network_offer_id"] = json!("{offer_id}")
+            }),
+            422,
+            "unexpanded_macro",
+        ),
+        (
+            "a form-encoded body",
+            "/webhooks/conversion_registered",
+            b"conversion_id=1&payout=2".to_vec(),
+            415,
+            "form_encoded_body",
+        ),
     ]
 }
 
@@ -257,4 +280,123 @@ fn lenient_shapes_everflow_is_loose_about_are_accepted() {
         server.count("SELECT has_signup FROM accounts WHERE kind = 'affiliate_signed_up'"),
         1
     );
+}
+
+#[test]
+fn a_get_postback_with_unexpanded_macros_is_refused_and_logged() {
+    let server = TestServer::start();
+    let url = server.url(&format!(
+        "/webhooks/conversion_registered?token={}&conversion_id=%7Bconversion_id%7D&payout=2.50",
+        common::TOKEN
+    ));
+    let reply = common::reply_of(match ureq::get(&url).call() {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(e) => panic!("{e}"),
+    });
+    assert_eq!(reply.status, 422, "{:?}", reply.json);
+    assert_eq!(reply.json["error"], "unexpanded_macro");
+    let message = reply.json["message"].as_str().expect("message");
+    assert!(
+        message.contains("conversion_id is \"{conversion_id}\""),
+        "{message}"
+    );
+    assert_eq!(server.count("SELECT count(*) FROM conversions"), 0);
+    let logged: (String, String) = server
+        .archive()
+        .query_row(
+            "SELECT reason, CAST(body_prefix AS TEXT) FROM refusals",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("logged");
+    assert_eq!(logged.0, "unexpanded_macro");
+    assert!(!logged.1.contains(common::TOKEN), "the token is never kept");
+}
+
+/// Status, `Allow` header and JSON body of `method path`, with no token.
+fn raw(server: &TestServer, method: &str, path: &str) -> (u16, Option<String>, serde_json::Value) {
+    let response = match ureq::request(method, &server.url(path)).call() {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(e) => panic!("{method} {path}: {e}"),
+    };
+    let allow = response.header("allow").map(str::to_owned);
+    let content_type = response.content_type().to_owned();
+    let status = response.status();
+    let text = response.into_string().expect("body");
+    assert_eq!(content_type, "application/json", "{method} {path}: {text}");
+    let json =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"));
+    (status, allow, json)
+}
+
+#[test]
+fn every_refusal_of_a_path_or_method_has_a_json_body() {
+    let server = TestServer::start();
+    let cases = [
+        ("GET", "/", 404, "not_found", None, "/webhooks/{kind}"),
+        ("POST", "/hooks", 404, "not_found", None, "/webhooks/{kind}"),
+        (
+            "POST",
+            "/webhooks/offer_created/",
+            404,
+            "not_found",
+            None,
+            "did you mean /webhooks/offer_created?",
+        ),
+        (
+            "POST",
+            "/webhook/conversion_registered",
+            404,
+            "not_found",
+            None,
+            "did you mean /webhooks/conversion_registered?",
+        ),
+        (
+            "POST",
+            "/healthz",
+            405,
+            "method_not_allowed",
+            Some("GET"),
+            "use GET",
+        ),
+        (
+            "PUT",
+            "/webhooks/offer_created",
+            405,
+            "method_not_allowed",
+            Some("GET, POST"),
+            "does not take PUT",
+        ),
+        (
+            "DELETE",
+            "/webhooks",
+            405,
+            "method_not_allowed",
+            Some("GET, POST"),
+            "use GET, POST",
+        ),
+        (
+            "POST",
+            "/kinds",
+            405,
+            "method_not_allowed",
+            Some("GET"),
+            "use GET",
+        ),
+    ];
+    for (method, path, status, code, allow, said) in cases {
+        let (got, got_allow, json) = raw(&server, method, path);
+        assert_eq!(got, status, "{method} {path}: {json}");
+        assert_eq!(json["error"], code, "{method} {path}");
+        assert_eq!(got_allow.as_deref(), allow, "{method} {path}");
+        let message = json["message"].as_str().expect("message");
+        assert!(message.contains(said), "{method} {path}: {message}");
+    }
+    // A token in the query string of a wrong path is not echoed back.
+    let (_, _, json) = raw(
+        &server,
+        "POST",
+        "/webhook/offer_created?token=secret-token-123",
+    );
+    assert!(!json.to_string().contains("secret-token-123"), "{json}");
 }

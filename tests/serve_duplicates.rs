@@ -202,3 +202,121 @@ fn a_traffic_optimisation_repeating_some_blocks_counts_each_block_once() {
         1
     );
 }
+
+/// The outcomes the server answered, in order.
+fn post_all(server: &TestServer, kind: &str, bodies: &[&[u8]]) -> Vec<String> {
+    bodies
+        .iter()
+        .map(|body| {
+            let reply = server.post_kind(kind, body);
+            assert_eq!(reply.status, 200, "{:?}", reply.json);
+            reply.json["outcome"].as_str().expect("outcome").to_owned()
+        })
+        .collect()
+}
+
+fn current_status(server: &TestServer) -> String {
+    server
+        .archive()
+        .query_row(
+            "SELECT status FROM conversions WHERE is_current = 1",
+            [],
+            |row| row.get(0),
+        )
+        .expect("one current row")
+}
+
+#[test]
+fn a_status_that_returns_to_an_earlier_value_is_current_again() {
+    let server = TestServer::start();
+    let approved = sample("conversion_registered");
+    let rejected = edited_sample("conversion_registered", |doc| {
+        doc["status"] = json!("rejected");
+    });
+    let outcomes = post_all(
+        &server,
+        "conversion_registered",
+        &[&approved, &rejected, &approved, &approved],
+    );
+    assert_eq!(outcomes, ["new", "version", "restored", "duplicate"]);
+    assert_eq!(current_status(&server), "approved");
+    assert_eq!(
+        server.count("SELECT sum(payout_micros) FROM conversions WHERE is_current = 1"),
+        2_500_000
+    );
+    // Two contents, one restoration, one redelivery.
+    assert_eq!(server.count("SELECT count(*) FROM versions"), 2);
+    assert_eq!(server.count("SELECT count(*) FROM restorations"), 1);
+    assert_eq!(
+        server.count("SELECT sum(redeliveries) FROM versions"),
+        1,
+        "a restoration is not a redelivery"
+    );
+    // And back once more.
+    let outcomes = post_all(&server, "conversion_registered", &[&rejected]);
+    assert_eq!(outcomes, ["restored"]);
+    assert_eq!(current_status(&server), "rejected");
+}
+
+#[test]
+fn an_old_body_retried_late_also_wins_a_tie_the_documented_ambiguity() {
+    // Everflow sends no update time for conversions: a late retry of the
+    // approved body cannot be told from a real return to approved.
+    let server = TestServer::start();
+    let approved = sample("conversion_registered");
+    let rejected = edited_sample("conversion_registered", |doc| {
+        doc["status"] = json!("rejected");
+    });
+    post_all(&server, "conversion_registered", &[&approved, &rejected]);
+    assert_eq!(current_status(&server), "rejected");
+    post_all(&server, "conversion_registered", &[&approved]);
+    assert_eq!(current_status(&server), "approved");
+}
+
+#[test]
+fn a_redelivery_of_an_older_fact_changes_nothing() {
+    let server = TestServer::start();
+    let older = sample("conversion_registered");
+    let newer = edited_sample("conversion_registered", |doc| {
+        doc["status"] = json!("rejected");
+        doc["conversion_unix_timestamp"] = json!(1764070000);
+    });
+    let outcomes = post_all(&server, "conversion_registered", &[&older, &newer, &older]);
+    assert_eq!(outcomes, ["new", "version", "duplicate"]);
+    assert_eq!(current_status(&server), "rejected");
+}
+
+#[test]
+fn one_resource_under_several_event_types_is_one_resource() {
+    let server = TestServer::start();
+    let partner = sample("affiliate_created");
+    let created = server.post_kind("affiliate_created", &partner);
+    let updated = server.post_kind("affiliate_updated", &partner);
+    let aliased = server.post_kind("partner_signed_up", &partner);
+    assert_eq!(created.json["outcome"], "new");
+    assert_eq!(updated.json["outcome"], "duplicate", "{:?}", updated.json);
+    assert_eq!(aliased.json["outcome"], "duplicate");
+    // The event type stays on each delivery.
+    assert_eq!(updated.json["kind"], "affiliate_updated");
+    assert_eq!(
+        server.count("SELECT count(DISTINCT kind) FROM deliveries"),
+        3
+    );
+    assert_eq!(server.count("SELECT count(*) FROM versions"), 1);
+    // An edit under yet another event type is a version of the same partner.
+    let edited = edited_sample("affiliate_updated", |doc| {
+        doc["name"] = json!("Lumen Affiliates Ltd");
+    });
+    assert_eq!(
+        server.post_kind("affiliate_updated", &edited).json["outcome"],
+        "version"
+    );
+    assert_eq!(
+        server.count("SELECT count(*) FROM versions WHERE resource_type = 'partner'"),
+        2
+    );
+    assert_eq!(
+        server.count("SELECT count(*) FROM accounts WHERE is_current = 1"),
+        1
+    );
+}

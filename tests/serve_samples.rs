@@ -248,3 +248,47 @@ fn a_bare_array_of_blocked_variables_is_detected_too() {
     assert_eq!(reply.json["kind"], "traffic_optimized");
     assert_eq!(server.count("SELECT count(*) FROM blocked_variables"), 3);
 }
+
+#[test]
+fn a_get_postback_fills_offer_partner_advertiser_and_currency() {
+    let server = TestServer::start();
+    let query = [
+        ("conversion_id", "8001"),
+        ("conversion_unix_timestamp", "1764064001"),
+        ("transaction_id", "tx8001"),
+        ("status", "approved"),
+        ("payout_amount", "2.50"),
+        ("revenue", "4"),
+        ("currency", "EUR"),
+        ("offer_id", "2"),
+        ("offer_name", "VPN Annual"),
+        ("affiliate_id", "15"),
+        ("affiliate_name", "Orchid Partners"),
+        ("advertiser_id", "102"),
+        ("sub6", "late-slot"),
+    ];
+    let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let url = server.url(&format!(
+        "/webhooks/conversion_registered?token={}&{}",
+        common::TOKEN,
+        pairs.join("&")
+    ));
+    let reply = common::reply_of(ureq::get(&url).call().expect("200"));
+    assert_eq!(reply.json["outcome"], "new", "{:?}", reply.json);
+    assert_eq!(
+        row_text(
+            &server,
+            "SELECT conversion_id, status, payout_micros, revenue_micros, currency_id, offer_id,
+                    offer_name, affiliate_id, affiliate_name, advertiser_id, sub6
+             FROM conversions"
+        ),
+        ["8001|approved|2500000|4000000|EUR|2|VPN Annual|15|Orchid Partners|102|late-slot"]
+    );
+    // The archived query string is the one received (the client encoded its
+    // spaces), without the token.
+    let raw: String = server
+        .archive()
+        .query_row("SELECT CAST(raw AS TEXT) FROM bodies", [], |row| row.get(0))
+        .expect("body");
+    assert_eq!(raw, pairs.join("&").replace(' ', "%20"));
+}

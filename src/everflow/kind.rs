@@ -164,19 +164,16 @@ impl WebhookKind {
         }
     }
 
+    /// The family of the kind's resource: conversions and events share one.
     pub fn family(self) -> Family {
-        match self {
-            WebhookKind::OfferCreated | WebhookKind::OfferUpdated => Family::Offer,
-            WebhookKind::AdvertiserCreated
-            | WebhookKind::AdvertiserUpdated
-            | WebhookKind::AdvertiserSignedUp => Family::Advertiser,
-            WebhookKind::AffiliateCreated
-            | WebhookKind::AffiliateUpdated
-            | WebhookKind::AffiliateSignedUp => Family::Partner,
-            WebhookKind::AffiliateSignupVerdict => Family::SignupVerdict,
-            WebhookKind::AffiliateApprovedForOffer => Family::OfferApproval,
-            WebhookKind::ConversionRegistered | WebhookKind::EventRegistered => Family::Conversion,
-            WebhookKind::TrafficOptimized => Family::BlockedVariable,
+        match self.resource_type() {
+            ResourceType::Offer => Family::Offer,
+            ResourceType::Advertiser => Family::Advertiser,
+            ResourceType::Partner => Family::Partner,
+            ResourceType::SignupVerdict => Family::SignupVerdict,
+            ResourceType::OfferApproval => Family::OfferApproval,
+            ResourceType::Conversion | ResourceType::Event => Family::Conversion,
+            ResourceType::BlockedVariable => Family::BlockedVariable,
         }
     }
 }
