@@ -49,9 +49,10 @@ FROM versions AS v JOIN kind_types AS k ON k.kind = v.kind;
 
 CREATE TABLE versions_v2 (
     version_id        INTEGER PRIMARY KEY,
-    resource_type     TEXT NOT NULL CHECK (resource_type IN ('offer', 'advertiser', 'partner',
-                          'signup_verdict', 'offer_approval', 'conversion', 'event',
-                          'blocked_variable')),
+    resource_type     TEXT NOT NULL CHECK (resource_type = 'offer' OR resource_type = 'advertiser'
+                          OR resource_type = 'partner' OR resource_type = 'signup_verdict'
+                          OR resource_type = 'offer_approval' OR resource_type = 'conversion'
+                          OR resource_type = 'event' OR resource_type = 'blocked_variable'),
     resource_id       TEXT NOT NULL,
     kind              TEXT NOT NULL,
     content_sha256    BLOB NOT NULL,
@@ -118,7 +119,8 @@ CREATE TABLE deliveries_v2 (
     kind          TEXT NOT NULL,
     kind_source   TEXT NOT NULL CHECK (kind_source IN ('declared', 'detected')),
     method        TEXT NOT NULL,
-    outcome       TEXT NOT NULL CHECK (outcome IN ('new', 'version', 'restored', 'duplicate')),
+    outcome       TEXT NOT NULL CHECK (outcome = 'new' OR outcome = 'version'
+                                 OR outcome = 'restored' OR outcome = 'duplicate'),
     body_id       INTEGER NOT NULL REFERENCES bodies (body_id),
     resource_ids  TEXT NOT NULL,
     sender        TEXT,

@@ -596,3 +596,44 @@ fn show_lists_the_states_a_conversion_went_through_in_order_of_arrival() {
     assert_eq!(versions[0].2["status"], json!("approved"));
     assert_eq!(versions[1].2["status"], json!("rejected"));
 }
+
+#[test]
+fn sign_up_details_are_read_where_everflows_current_docs_put_them() {
+    let server = filled_server();
+    let signed_up = edited_sample("affiliate_signed_up", |doc| {
+        doc["network_affiliate_id"] = json!(77);
+        let block = doc["relationship"]["signup"]
+            .as_object_mut()
+            .expect("sign-up block");
+        let address = block.remove("mailing_address").expect("address");
+        block.remove("promotional_information");
+        block.insert(
+            "relationship".to_owned(),
+            json!({
+                "mailing_address": address,
+                "promotional_information": [{"promotional_method": "Email", "description": "40k"}]
+            }),
+        );
+    });
+    assert_eq!(server.post_kind("affiliate_signed_up", &signed_up).status, 200);
+    let printed = stdout_of(
+        &server.db,
+        &[
+            "query",
+            "partners",
+            "--partner",
+            "77",
+            "--format",
+            "csv",
+            "--columns",
+            "affiliate_id,signed_up,country_code,promotional_information",
+        ],
+    );
+    assert_eq!(
+        printed,
+        concat!(
+            "affiliate_id,signed_up,country_code,promotional_information\n",
+            "77,true,CA,\"[{\"\"description\"\":\"\"40k\"\",\"\"promotional_method\"\":\"\"Email\"\"}]\"\n",
+        )
+    );
+}
