@@ -292,6 +292,16 @@ pub struct ServeArgs {
     #[arg(long, env = "EVARCHIVE_MAX_BODY", default_value_t = 10 * 1024 * 1024)]
     pub max_body: usize,
 
+    /// Seconds a request body may take to arrive; a slower one gets 408 and
+    /// its connection is closed, so stalled uploads cannot pile up.
+    #[arg(
+        long,
+        env = "EVARCHIVE_BODY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub body_timeout: u64,
+
     /// The base URL Everflow reaches this server at (http:// or https://, e.g.
     /// https://hooks.example.com), used only to print the webhook URLs to paste.
     /// Defaults to the listening address.

@@ -615,7 +615,10 @@ fn sign_up_details_are_read_where_everflows_current_docs_put_them() {
             }),
         );
     });
-    assert_eq!(server.post_kind("affiliate_signed_up", &signed_up).status, 200);
+    assert_eq!(
+        server.post_kind("affiliate_signed_up", &signed_up).status,
+        200
+    );
     let printed = stdout_of(
         &server.db,
         &[

@@ -268,3 +268,26 @@ fn sigterm_stops_serve_cleanly_with_everything_committed() {
         .expect("count");
     assert_eq!(offers, 1);
 }
+
+#[test]
+fn a_port_in_use_exits_1_and_creates_no_archive() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let addr = taken.local_addr().expect("address").to_string();
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let output = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", &addr])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+}

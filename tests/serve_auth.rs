@@ -60,7 +60,15 @@ fn a_bearer_header_or_a_query_token_is_accepted() {
     assert_eq!(by_header.status, 200, "{:?}", by_header.json);
     let by_query = server.post_kind("event_registered", &sample("event_registered"));
     assert_eq!(by_query.status, 200);
-    assert_eq!(server.count("SELECT count(*) FROM deliveries"), 2);
+    // The scheme's name is case-insensitive (RFC 9110).
+    for scheme in ["BEARER", "bearer", "BeArEr"] {
+        let reply = send(
+            ureq::post(&url).set("Authorization", &format!("{scheme} {TOKEN}")),
+            &sample("conversion_registered"),
+        );
+        assert_eq!(reply.status, 200, "{scheme}: {:?}", reply.json);
+    }
+    assert_eq!(server.count("SELECT count(*) FROM deliveries"), 5);
 }
 
 #[test]

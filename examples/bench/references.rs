@@ -136,19 +136,13 @@ fn start_noop(port: u16, _dir: &std::path::Path) -> Result<Started, String> {
 
 /// The real server in-process, with `max_batch` deliveries per commit.
 fn start_evarchive(port: u16, dir: &std::path::Path, max_batch: usize) -> Result<Started, String> {
-    let config = ServeConfig {
-        db: dir.join("archive.db"),
-        listen: format!("127.0.0.1:{port}")
-            .parse()
-            .map_err(|e| format!("{e}"))?,
-        token: Some(TOKEN.to_owned()),
-        max_body: 10 * 1024 * 1024,
-        public_url: None,
-        writer_limits: WriterLimits {
-            max_batch,
-            ..WriterLimits::default()
-        },
-        tls: None,
+    let listen = format!("127.0.0.1:{port}")
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let mut config = ServeConfig::new(dir.join("archive.db"), listen, Some(TOKEN.to_owned()));
+    config.writer_limits = WriterLimits {
+        max_batch,
+        ..WriterLimits::default()
     };
     let (running, _) = evarchive::server::start(&config).map_err(|e| e.to_string())?;
     Ok((

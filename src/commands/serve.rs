@@ -11,8 +11,32 @@ pub fn run(config: ServeConfig) -> Result<()> {
     actix_web::rt::System::new().block_on(async move {
         let (running, startup) = server::start(&config)?;
         announce(&config, &startup);
+        actix_web::rt::spawn(stop_gracefully_on_signals(running.handle()));
         running.run().await
     })
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM both stop the server gracefully: no new
+/// connections, and requests under way (an upload still arriving included)
+/// finish and are committed before it exits. actix's own handlers would
+/// treat SIGINT as a forced stop that cuts uploads off.
+async fn stop_gracefully_on_signals(server: actix_web::dev::ServerHandle) {
+    use actix_web::rt::signal::unix::{SignalKind, signal};
+    let (Ok(mut interrupt), Ok(mut terminate)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        log::error!("cannot listen for SIGINT/SIGTERM; stop the server with SIGKILL");
+        return;
+    };
+    let interrupted = std::pin::pin!(interrupt.recv());
+    let terminated = std::pin::pin!(terminate.recv());
+    let name = match futures_util::future::select(interrupted, terminated).await {
+        futures_util::future::Either::Left(_) => "SIGINT",
+        futures_util::future::Either::Right(_) => "SIGTERM",
+    };
+    log::info!("{name}: finishing the requests under way, then stopping");
+    server.stop(true).await;
 }
 
 /// Tells the operator, on stderr, where the archive is and what to paste into

@@ -2,6 +2,7 @@
 
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
@@ -17,10 +18,15 @@ pub struct ServeConfig {
     pub listen: SocketAddr,
     pub token: Option<String>,
     pub max_body: usize,
+    /// How long a request body may take to arrive before it is refused (408).
+    pub body_timeout: Duration,
     /// Where Everflow reaches us, for printing URLs; None means the bound address.
     pub public_url: Option<String>,
     /// Not a flag: the defaults suit any machine; tests shrink the queue.
     pub writer_limits: WriterLimits,
+    /// Body bytes all requests may hold at once (at least two maximal
+    /// bodies). Not a flag either; tests shrink it.
+    pub body_budget: usize,
     /// Serve HTTPS with these files; None means plain HTTP (e.g. behind a proxy).
     pub tls: Option<TlsFiles>,
 }
@@ -33,7 +39,28 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
+/// The defaults the command line has (tests and benchmarks start from them).
+pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// 64 MiB: a few large offers at once, well inside a small VPS's memory.
+pub const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+
 impl ServeConfig {
+    /// The defaults for an archive at `db` on `listen`, with `token`.
+    pub fn new(db: PathBuf, listen: SocketAddr, token: Option<String>) -> ServeConfig {
+        ServeConfig {
+            db,
+            listen,
+            token,
+            max_body: DEFAULT_MAX_BODY,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            public_url: None,
+            writer_limits: WriterLimits::default(),
+            body_budget: DEFAULT_BODY_BUDGET,
+            tls: None,
+        }
+    }
+
     pub fn from_args(db: PathBuf, args: ServeArgs) -> Result<ServeConfig> {
         let listen = args
             .listen
@@ -56,6 +83,12 @@ impl ServeConfig {
                 why: "must be at least 1 byte (the default is 10485760, 10 MiB)".to_owned(),
             });
         }
+        if args.body_timeout == 0 {
+            return Err(Error::InvalidArgument {
+                flag: "--body-timeout",
+                why: "must be at least 1 second (the default is 30)".to_owned(),
+            });
+        }
         let tls = tls_files(args.tls_cert, args.tls_key)?;
         let public_url = args.public_url.as_deref().map(public_url).transpose()?;
         Ok(ServeConfig {
@@ -63,8 +96,10 @@ impl ServeConfig {
             listen,
             token: args.token,
             max_body: args.max_body,
+            body_timeout: Duration::from_secs(args.body_timeout),
             public_url,
             writer_limits: WriterLimits::default(),
+            body_budget: DEFAULT_BODY_BUDGET,
             tls,
         })
     }

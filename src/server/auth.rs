@@ -40,16 +40,20 @@ fn presented_tokens<'a>(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| {
-            value
-                .strip_prefix("Bearer ")
-                .or_else(|| value.strip_prefix("bearer "))
-        })
-        .map(str::trim);
+        .and_then(bearer_credentials);
     from_query.chain(from_header)
 }
 
 /// A 32-byte random token, URL-safe: 64 hex characters.
+/// The credentials of an `Authorization: Bearer …` header; the scheme's name
+/// is case-insensitive (RFC 9110), so `BEARER` and `bearer` work too.
+fn bearer_credentials(value: &str) -> Option<&str> {
+    let (scheme, credentials) = value.trim_start().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(credentials.trim())
+}
+
 pub fn generate_token() -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -80,6 +84,22 @@ mod tests {
         );
         assert_eq!(query_without_token("a=1&token=x&token=y&b="), "a=1&b=");
         assert_eq!(query_without_token("token=abc"), "");
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for header in [
+            "Bearer abc",
+            "bearer abc",
+            "BEARER abc",
+            "BeArEr   abc ",
+            " Bearer abc",
+        ] {
+            assert_eq!(bearer_credentials(header), Some("abc"), "{header}");
+        }
+        for header in ["Basic abc", "Bearerabc", "Bearer", "Token abc"] {
+            assert_eq!(bearer_credentials(header), None, "{header}");
+        }
     }
 
     #[test]

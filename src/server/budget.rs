@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct BodyBudget {
     used: Arc<AtomicUsize>,
     limit: usize,
@@ -33,17 +33,28 @@ impl BodyBudget {
         }
     }
 
-    /// Holds `bytes` more for `reservation`, or refuses when the budget is spent.
-    /// A request holding nothing yet is always let in, so one body can never
-    /// be refused by the budget alone (--max-body is its limit).
+    /// Holds `bytes` more for `reservation`, or refuses when that would take
+    /// the budget past its limit. Every byte counts, the first of a request
+    /// too: a thousand uploads that each sent a little and stalled must not
+    /// add up to more than the budget. The limit is at least two maximal
+    /// bodies (see `server::start`), so any one body fits when alone.
     pub fn grow(&self, reservation: &mut Reservation, bytes: usize) -> bool {
         let before = self.used.fetch_add(bytes, Ordering::AcqRel);
-        if reservation.held > 0 && before + bytes > self.limit {
+        if before + bytes > self.limit {
             self.used.fetch_sub(bytes, Ordering::AcqRel);
             return false;
         }
         reservation.held += bytes;
         true
+    }
+}
+
+impl Reservation {
+    /// Gives back `bytes` of what this reservation holds.
+    pub fn release(&mut self, bytes: usize) {
+        let bytes = bytes.min(self.held);
+        self.used.fetch_sub(bytes, Ordering::AcqRel);
+        self.held -= bytes;
     }
 }
 
@@ -65,16 +76,11 @@ mod tests {
         let mut second = budget.reserve();
         assert!(budget.grow(&mut second, 30));
         assert!(!budget.grow(&mut second, 30), "90 + 30 > 100");
+        let mut third = budget.reserve();
+        assert!(!budget.grow(&mut third, 11), "a first chunk counts too");
         drop(first);
         assert!(budget.grow(&mut second, 30));
-    }
-
-    #[test]
-    fn a_first_grow_is_never_refused() {
-        let budget = BodyBudget::new(10);
-        let mut big = budget.reserve();
-        assert!(budget.grow(&mut big, 50));
-        let mut other = budget.reserve();
-        assert!(budget.grow(&mut other, 1));
+        second.release(50);
+        assert!(budget.grow(&mut third, 90), "10 held, 90 more fit");
     }
 }

@@ -23,6 +23,10 @@ pub enum WebhookError {
     TooLarge { limit: usize },
     #[error("could not read the request body: {0}")]
     Unreadable(String),
+    #[error(
+        "the body did not arrive within {seconds} s (set by --body-timeout); send it at once, or retry"
+    )]
+    BodyTimeout { seconds: f64 },
     #[error(transparent)]
     Body(#[from] BodyError),
     #[error("the archive is busy; retry after {RETRY_AFTER_SECONDS} s")]
@@ -39,6 +43,7 @@ impl WebhookError {
             WebhookError::UnknownKind(_) => "unknown_kind",
             WebhookError::TooLarge { .. } => "body_too_large",
             WebhookError::Unreadable(_) => "unreadable_body",
+            WebhookError::BodyTimeout { .. } => "body_timeout",
             WebhookError::Body(e) => e.code(),
             WebhookError::Busy => "busy",
             WebhookError::Unavailable(_) => "unavailable",
@@ -53,6 +58,7 @@ impl ResponseError for WebhookError {
             WebhookError::UnknownKind(_) => StatusCode::NOT_FOUND,
             WebhookError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookError::Unreadable(_) => StatusCode::BAD_REQUEST,
+            WebhookError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             WebhookError::Body(
                 BodyError::Empty | BodyError::NotUtf8 { .. } | BodyError::InvalidJson(_),
             ) => StatusCode::BAD_REQUEST,

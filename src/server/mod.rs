@@ -9,9 +9,11 @@ mod fallback;
 mod health;
 mod state;
 mod tls;
+mod unauthorized;
 mod webhook;
 
 use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
 
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::ErrorHandlers;
@@ -23,6 +25,7 @@ pub use error::WebhookError;
 use self::auth::TokenCheck;
 use self::budget::BodyBudget;
 use self::state::AppState;
+use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::store::checkpointer::Checkpointer;
@@ -30,8 +33,6 @@ use crate::store::{ArchiveState, OpenMode, WriterThread, open_archive, read_pool
 
 /// Read connections for health checks; the CLI reads with its own connections.
 const READ_POOL_SIZE: u32 = 4;
-/// Body bytes all requests may hold at once (at least two maximal bodies).
-const BODY_BUDGET_BYTES: usize = 64 * 1024 * 1024;
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
 const SHUTDOWN_GRACE_SECONDS: u64 = 10;
 
@@ -50,6 +51,7 @@ pub struct RunningServer {
     server: Server,
     writer: WriterThread,
     checkpointer: Checkpointer,
+    unauthorized: Arc<Unauthorized>,
 }
 
 impl RunningServer {
@@ -61,6 +63,7 @@ impl RunningServer {
     /// whatever is queued and checkpoints the archive.
     pub async fn run(self) -> Result<()> {
         let served = self.server.await;
+        self.unauthorized.flush();
         self.writer.stop();
         self.checkpointer.stop();
         served.map_err(|source| Error::Io {
@@ -70,12 +73,21 @@ impl RunningServer {
     }
 }
 
-/// Opens (or creates) the archive, starts the writer and binds the listener.
+/// Binds the listener, opens (or creates) the archive and starts the writer.
 /// Must be called inside an actix system (e.g. from `#[actix_web::main]`).
 pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
-    // Before the archive is touched: a wrong certificate path must not leave a new archive behind.
+    // Before the archive is touched: a wrong certificate path or a port in use
+    // must not leave a new archive behind.
     let tls = config.tls.as_ref().map(tls::server_config).transpose()?;
     let https = tls.is_some();
+    let listener = TcpListener::bind(config.listen).map_err(|source| Error::Bind {
+        addr: config.listen.to_string(),
+        source,
+    })?;
+    let local_addr = listener.local_addr().map_err(|source| Error::Io {
+        context: "cannot read the listening address".to_owned(),
+        source,
+    })?;
     let (conn, archive) = open_archive(&config.db, OpenMode::Serve)?;
     // The checkpointer thread does this job, off the commit path.
     conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
@@ -90,27 +102,31 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
         }
     };
 
-    let listener = TcpListener::bind(config.listen).map_err(|source| Error::Bind {
-        addr: config.listen.to_string(),
-        source,
-    })?;
-    let local_addr = listener.local_addr().map_err(|source| Error::Io {
-        context: "cannot read the listening address".to_owned(),
-        source,
-    })?;
-
     let checkpointer = Checkpointer::spawn(&config.db)?;
     let reads = read_pool(&config.db, READ_POOL_SIZE)?;
     let writer = WriterThread::spawn(conn, config.writer_limits).map_err(|source| Error::Io {
         context: "cannot start the writer thread".to_owned(),
         source,
     })?;
+    let unauthorized = Arc::new(Unauthorized::default());
+    let summaries = Arc::clone(&unauthorized);
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(unauthorized::SUMMARY_INTERVAL);
+        loop {
+            every.tick().await;
+            summaries.flush();
+        }
+    });
     let state = web::Data::new(AppState {
         writer: writer.handle(),
         reads,
         token: TokenCheck::new(&token),
         max_body: config.max_body,
-        body_budget: BodyBudget::new(BODY_BUDGET_BYTES.max(2 * config.max_body)),
+        body_timeout: config.body_timeout,
+        // Joining a body's chunks holds it twice for a moment: two maximal
+        // bodies must fit.
+        body_budget: BodyBudget::new(config.body_budget.max(2 * config.max_body)),
+        unauthorized: Arc::clone(&unauthorized),
     });
 
     let server = HttpServer::new(move || {
@@ -141,7 +157,9 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             )
             .default_service(web::to(fallback::not_found))
     })
-    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS);
+    .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+    // `serve` handles them (commands/serve.rs): actix would cut uploads off on SIGINT.
+    .disable_signals();
     let server = match tls {
         Some(tls) => server.listen_rustls_0_23(listener, tls),
         None => server.listen(listener),
@@ -157,6 +175,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             server,
             writer,
             checkpointer,
+            unauthorized,
         },
         Startup {
             archive,

@@ -1,7 +1,10 @@
 //! What every HTTP worker shares.
 
+use std::sync::Arc;
+
 use super::auth::TokenCheck;
 use super::budget::BodyBudget;
+use super::unauthorized::Unauthorized;
 use crate::store::{ReadPool, WriterHandle};
 
 pub struct AppState {
@@ -9,5 +12,9 @@ pub struct AppState {
     pub reads: ReadPool,
     pub token: TokenCheck,
     pub max_body: usize,
+    /// How long a body may take to arrive.
+    pub body_timeout: std::time::Duration,
     pub body_budget: BodyBudget,
+    /// Requests refused for their token, counted and summarised.
+    pub unauthorized: Arc<Unauthorized>,
 }

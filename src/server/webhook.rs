@@ -7,7 +7,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::auth::query_without_token;
-use super::body::read_limited;
+use super::body::{BodyLimits, read_limited};
 use super::error::WebhookError;
 use super::state::AppState;
 use crate::everflow::kind::WebhookKind;
@@ -74,7 +74,7 @@ async fn receive(
     let query: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     if !state.token.accepts(&req, &query) {
-        log::warn!("refused unauthenticated request to {}", req.path());
+        state.unauthorized.count(sender_of(&req));
         return Err(WebhookError::Unauthorized);
     }
     match archive(
@@ -144,15 +144,14 @@ async fn archive(
     let raw = if is_get {
         bytes::Bytes::from(query_without_token(req.query_string()))
     } else {
-        read_limited(
-            payload,
-            content_length(req),
-            state.max_body,
-            &state.body_budget,
-            &mut reservation,
-        )
-        .await
-        .map_err(|unread| Refused::new(unread.error, &unread.prefix, unread.length))?
+        let limits = BodyLimits {
+            max_bytes: state.max_body,
+            deadline: state.body_timeout,
+            budget: &state.body_budget,
+        };
+        read_limited(payload, content_length(req), limits, &mut reservation)
+            .await
+            .map_err(|unread| Refused::new(unread.error, &unread.prefix, unread.length))?
     };
 
     // A GET delivery's fields are its query pairs, read as the JSON object of

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod fixture;
+pub mod serving;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -41,15 +42,11 @@ impl TestServer {
 
     /// Starts a server on an archive that the caller keeps (for restarts).
     pub fn start_on(db: &Path, configure: impl FnOnce(&mut ServeConfig)) -> TestServer {
-        let mut config = ServeConfig {
-            db: db.to_owned(),
-            listen: "127.0.0.1:0".parse().expect("address"),
-            token: Some(TOKEN.to_owned()),
-            max_body: 10 * 1024 * 1024,
-            public_url: None,
-            writer_limits: Default::default(),
-            tls: None,
-        };
+        let mut config = ServeConfig::new(
+            db.to_owned(),
+            "127.0.0.1:0".parse().expect("address"),
+            Some(TOKEN.to_owned()),
+        );
         configure(&mut config);
         let (started, ready) = mpsc::channel();
         let thread = std::thread::spawn(move || {

@@ -1,0 +1,131 @@
+//! The real `evarchive serve` binary as a child process, for what only a
+//! process can show: signals, exit codes, what it logs, kill -9.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use assert_cmd::cargo::CommandCargoExt;
+
+use super::TOKEN;
+
+pub struct ServeProcess {
+    pub child: Child,
+    /// `127.0.0.1:PORT`
+    pub addr: String,
+    /// Everything it wrote on stderr so far.
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl ServeProcess {
+    /// `evarchive --db DB serve --listen 127.0.0.1:0 --token TOKEN EXTRA…`,
+    /// once it listens.
+    pub fn start(db: &Path, extra: &[&str]) -> ServeProcess {
+        let mut child = Command::cargo_bin("evarchive")
+            .expect("binary")
+            .arg("--db")
+            .arg(db)
+            .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
+            .args(extra)
+            .env_remove("EVARCHIVE_LISTEN")
+            .env("EVARCHIVE_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve starts");
+        let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut addr = None;
+        for line in lines.by_ref() {
+            let line = line.expect("a line");
+            stderr.lock().expect("lock").push_str(&format!("{line}\n"));
+            if let Some(rest) = line.strip_prefix("evarchive: listening on http://") {
+                addr = Some(rest.to_owned());
+                break;
+            }
+        }
+        let addr =
+            addr.unwrap_or_else(|| panic!("never listened: {}", stderr.lock().expect("lock")));
+        let collected = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                collected
+                    .lock()
+                    .expect("lock")
+                    .push_str(&format!("{line}\n"));
+            }
+        });
+        ServeProcess {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    /// Sends a signal by name (`INT`, `TERM`, `KILL`) with kill(1).
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{name}");
+    }
+
+    /// Waits for the process to end; its exit code.
+    pub fn wait(&mut self) -> Option<i32> {
+        self.child.wait().expect("wait").code()
+    }
+
+    pub fn logged(&self) -> String {
+        self.stderr.lock().expect("lock").clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A raw connection, for uploads sent in pieces.
+    pub fn connect(&self) -> TcpStream {
+        let stream = TcpStream::connect(&self.addr).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        stream
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a POST of `body` to `/webhooks/{kind}` and sends all but its last
+/// `held_back` bytes.
+pub fn start_upload(stream: &mut TcpStream, kind: &str, body: &[u8], held_back: usize) {
+    let head = format!(
+        "POST /webhooks/{kind}?token={TOKEN} HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    stream
+        .write_all(&body[..body.len() - held_back])
+        .expect("first part");
+    stream.flush().expect("flush");
+}
+
+/// The status code and the whole response text.
+pub fn read_response(stream: &mut TcpStream) -> (u16, String) {
+    let mut text = String::new();
+    stream.read_to_string(&mut text).expect("response");
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    (status, text)
+}
