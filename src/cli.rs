@@ -302,6 +302,17 @@ pub struct ServeArgs {
     )]
     pub body_timeout: u64,
 
+    /// MiB kept free on the archive's disk: a reserve file beside the archive,
+    /// and the free space below which deliveries are answered 503 until the
+    /// WAL's space is given back. 0 turns both off.
+    #[arg(
+        long,
+        env = "EVARCHIVE_DISK_RESERVE",
+        default_value_t = 64,
+        value_name = "MIB"
+    )]
+    pub disk_reserve: u64,
+
     /// The base URL Everflow reaches this server at (http:// or https://, e.g.
     /// https://hooks.example.com), used only to print the webhook URLs to paste.
     /// Defaults to the listening address.

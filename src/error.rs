@@ -36,6 +36,20 @@ pub enum Error {
     #[error("cannot upgrade the archive's schema: {0}; the archive was left as it was")]
     Migration(String),
 
+    #[error(
+        "there is no archive at {path}, but one was kept there ({created}; see {marker}): it was deleted or moved, and starting a new, empty one in its place would hide that. Restore it (e.g. from a backup) or point --db at where it is now; to start a new archive here on purpose, delete {marker}"
+    )]
+    ArchiveVanished {
+        path: PathBuf,
+        marker: PathBuf,
+        created: String,
+    },
+
+    #[error(
+        "cannot write to the archive {path} ({why}): serve needs to write the file and create files beside it. Check the permissions of the file and its directory, the filesystem's mount options (read-only?), immutable attributes (lsattr) and free space"
+    )]
+    NotWritable { path: PathBuf, why: String },
+
     #[error("no {what} with id {id} in the archive; list them with `evarchive query {what}`")]
     NotFound { what: &'static str, id: String },
 

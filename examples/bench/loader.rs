@@ -6,40 +6,44 @@ use std::collections::VecDeque;
 use std::path::Path;
 
 use evarchive::ingest::{Arrival, prepare_delivery};
-use evarchive::store::checkpointer::Checkpointer;
 use evarchive::store::writer::DeliveryReply;
-use evarchive::store::{IncomingDelivery, OpenMode, WriterLimits, WriterThread, open_archive};
+use evarchive::store::{Archive, ArchiveOptions, IncomingDelivery, WriterHandle, WriterLimits};
 
 /// Replies awaited at most before submitting more.
 const IN_FLIGHT: usize = 8192;
 
 pub struct Loader {
-    writer: WriterThread,
-    checkpointer: Checkpointer,
+    archive: Archive,
+    writer: WriterHandle,
     pending: VecDeque<DeliveryReply>,
     pub stored: u64,
 }
 
 impl Loader {
-    /// `experiment`: SQL run on the writer's connection first (e.g. to measure
+    /// `experiment`: SQL run on the archive before loading (e.g. to measure
     /// what an index costs by dropping it); empty in real measurements.
     pub fn open(db: &Path, max_batch: usize, experiment: &str) -> Result<Loader, String> {
-        let (conn, _) = open_archive(db, OpenMode::Serve).map_err(|e| e.to_string())?;
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")
-            .map_err(|e| e.to_string())?;
-        conn.execute_batch(experiment).map_err(|e| e.to_string())?;
-        let checkpointer = Checkpointer::spawn(db).map_err(|e| e.to_string())?;
-        let writer = WriterThread::spawn(
-            conn,
-            WriterLimits {
+        let options = ArchiveOptions {
+            writer_limits: WriterLimits {
                 max_batch,
                 ..WriterLimits::default()
             },
-        )
-        .map_err(|e| e.to_string())?;
+            disk_reserve: 0,
+            token: Some("bench-token-0123456789".to_owned()),
+            token_candidate: String::new(),
+        };
+        if !experiment.is_empty() {
+            Archive::open(db, options.clone())
+                .map_err(|e| e.to_string())?
+                .stop();
+            rusqlite::Connection::open(db)
+                .and_then(|conn| conn.execute_batch(experiment))
+                .map_err(|e| e.to_string())?;
+        }
+        let archive = Archive::open(db, options).map_err(|e| e.to_string())?;
         Ok(Loader {
-            writer,
-            checkpointer,
+            writer: archive.writer(),
+            archive,
             pending: VecDeque::new(),
             stored: 0,
         })
@@ -51,7 +55,6 @@ impl Loader {
         }
         let reply = self
             .writer
-            .handle()
             .submit_waiting(delivery)
             .map_err(|_| "the writer stopped".to_owned())?;
         self.pending.push_back(reply);
@@ -74,8 +77,7 @@ impl Loader {
         while !self.pending.is_empty() {
             self.settle_one()?;
         }
-        self.writer.stop();
-        self.checkpointer.stop();
+        self.archive.stop();
         Ok(self.stored)
     }
 }

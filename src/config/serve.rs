@@ -27,6 +27,9 @@ pub struct ServeConfig {
     /// Body bytes all requests may hold at once (at least two maximal
     /// bodies). Not a flag either; tests shrink it.
     pub body_budget: usize,
+    /// Bytes kept free on the archive's disk (a reserve file, and the floor
+    /// below which deliveries wait).
+    pub disk_reserve: u64,
     /// Serve HTTPS with these files; None means plain HTTP (e.g. behind a proxy).
     pub tls: Option<TlsFiles>,
 }
@@ -44,6 +47,10 @@ pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// 64 MiB: a few large offers at once, well inside a small VPS's memory.
 pub const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+/// 64 MiB: as much as the WAL grows before the checkpointer restarts it, so
+/// a checkpoint always has room to move it into the database.
+pub const DEFAULT_DISK_RESERVE_MIB: u64 = 64;
+const MIB: u64 = 1024 * 1024;
 
 impl ServeConfig {
     /// The defaults for an archive at `db` on `listen`, with `token`.
@@ -57,6 +64,7 @@ impl ServeConfig {
             public_url: None,
             writer_limits: WriterLimits::default(),
             body_budget: DEFAULT_BODY_BUDGET,
+            disk_reserve: DEFAULT_DISK_RESERVE_MIB * MIB,
             tls: None,
         }
     }
@@ -100,6 +108,7 @@ impl ServeConfig {
             public_url,
             writer_limits: WriterLimits::default(),
             body_budget: DEFAULT_BODY_BUDGET,
+            disk_reserve: args.disk_reserve * MIB,
             tls,
         })
     }

@@ -10,6 +10,8 @@ use crate::everflow::BodyError;
 
 /// Seconds a sender should wait before retrying when the writer queue is full.
 const RETRY_AFTER_SECONDS: &str = "1";
+/// The same when the disk is nearly full.
+const DISK_RETRY_AFTER_SECONDS: &str = "30";
 
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
@@ -33,6 +35,10 @@ pub enum WebhookError {
     Busy,
     #[error("the archive is not accepting deliveries: {0}")]
     Unavailable(String),
+    #[error(
+        "the archive's disk is nearly full ({free_mib} MiB free, below the reserve set by --disk-reserve); retry later"
+    )]
+    DiskLow { free_mib: u64 },
 }
 
 impl WebhookError {
@@ -47,6 +53,7 @@ impl WebhookError {
             WebhookError::Body(e) => e.code(),
             WebhookError::Busy => "busy",
             WebhookError::Unavailable(_) => "unavailable",
+            WebhookError::DiskLow { .. } => "disk_full",
         }
     }
 }
@@ -67,16 +74,21 @@ impl ResponseError for WebhookError {
             WebhookError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             // 503, not 500: Everflow should retry, and a retry may well succeed.
             WebhookError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebhookError::DiskLow { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let mut response = HttpResponse::build(self.status_code());
-        if matches!(self, WebhookError::Busy | WebhookError::Unavailable(_)) {
-            response.insert_header((
-                header::RETRY_AFTER,
-                HeaderValue::from_static(RETRY_AFTER_SECONDS),
-            ));
+        let retry_after = match self {
+            WebhookError::Busy | WebhookError::Unavailable(_) => Some(RETRY_AFTER_SECONDS),
+            // Room comes back when the WAL is checkpointed, or when someone
+            // frees space: not within a second.
+            WebhookError::DiskLow { .. } => Some(DISK_RETRY_AFTER_SECONDS),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.insert_header((header::RETRY_AFTER, HeaderValue::from_static(seconds)));
         }
         response.json(serde_json::json!({
             "error": self.code(),

@@ -1,5 +1,8 @@
-//! `GET /healthz`: 200 when the archive is writable (the writer can take the
-//! write lock) and readable, 503 otherwise. For load balancers and monitoring.
+//! `GET /healthz`: 200 only when a delivery arriving now would be stored: a
+//! probe commits a small write to the disk through the writer, and nothing
+//! the writer or the checkpointer last found stands in the way (a full disk,
+//! a failed commit or checkpoint, a deleted or replaced archive file).
+//! Otherwise 503 with the reasons. For load balancers and monitoring.
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
@@ -7,7 +10,7 @@ use serde_json::json;
 use super::state::AppState;
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let writable = match state.writer.probe() {
+    let probe = match state.writer.probe() {
         Ok(reply) => match reply.await {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(e.to_string()),
@@ -29,16 +32,27 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     .map_err(|e| e.to_string())
     .and_then(|r| r);
 
-    match (writable, deliveries) {
-        (Ok(()), Ok(deliveries)) => HttpResponse::Ok().json(json!({
+    let mut reasons = state.health.problems();
+    if let Err(probe) = &probe {
+        reasons.insert(0, format!("a test write failed: {probe}"));
+    }
+    if let Err(read) = &deliveries {
+        reasons.push(format!("the archive cannot be read: {read}"));
+    }
+    let free_bytes = state.health.free_bytes();
+    match (reasons.first(), deliveries) {
+        (None, Ok(deliveries)) => HttpResponse::Ok().json(json!({
             "status": "ok",
             "writable": true,
             "deliveries": deliveries,
+            "free_bytes": free_bytes,
         })),
-        (writable, deliveries) => HttpResponse::ServiceUnavailable().json(json!({
+        (first, _) => HttpResponse::ServiceUnavailable().json(json!({
             "status": "unavailable",
-            "writable": writable.is_ok(),
-            "reason": writable.err().or(deliveries.err()),
+            "writable": probe.is_ok() && !state.health.disk_low() && state.health.file_problem().is_none(),
+            "reason": first,
+            "reasons": reasons,
+            "free_bytes": free_bytes,
         })),
     }
 }

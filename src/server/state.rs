@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::auth::TokenCheck;
 use super::budget::BodyBudget;
 use super::unauthorized::Unauthorized;
+use crate::store::health::ArchiveHealth;
 use crate::store::{ReadPool, WriterHandle};
 
 pub struct AppState {
@@ -17,4 +18,6 @@ pub struct AppState {
     pub body_budget: BodyBudget,
     /// Requests refused for their token, counted and summarised.
     pub unauthorized: Arc<Unauthorized>,
+    /// What the writer and the checkpointer last found.
+    pub health: Arc<ArchiveHealth>,
 }

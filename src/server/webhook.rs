@@ -95,8 +95,13 @@ async fn receive(
                 req.path(),
                 refused.error
             );
-            // Busy is not logged: the queue the log line would join is full.
-            if !matches!(refused.error, WebhookError::Busy) {
+            // Not logged when the log line could not be written either: the
+            // queue it would join is full, the disk is, or the file is gone.
+            let unloggable = matches!(
+                refused.error,
+                WebhookError::Busy | WebhookError::DiskLow { .. } | WebhookError::Unavailable(_)
+            );
+            if !unloggable {
                 let logged = state.writer.log_refusal(Refusal {
                     received_at,
                     // The canonical name when the URL named a kind (partner_… is
@@ -137,6 +142,15 @@ async fn archive(
         ),
         None => None,
     };
+
+    // Turned away before the body is read when it could not be stored.
+    if let Some(problem) = state.health.file_problem() {
+        return Err(WebhookError::Unavailable(problem).into());
+    }
+    if state.health.disk_low() {
+        let free_mib = state.health.free_bytes() / (1024 * 1024);
+        return Err(WebhookError::DiskLow { free_mib }.into());
+    }
 
     let is_get = req.method() == actix_web::http::Method::GET;
     // Held until the answer is sent: the body stays in memory until committed.

@@ -1,14 +1,23 @@
-//! Moves committed pages from the WAL into the database file in the background.
-//! SQLite would otherwise do this inside a commit every ~1000 pages, stalling
-//! every delivery of that batch behind a large write and an extra fsync.
+//! Moves committed pages from the WAL into the database file in the background,
+//! and watches the disk while it is at it.
+//!
+//! SQLite would otherwise checkpoint inside a commit every ~1000 pages,
+//! stalling every delivery of that batch behind a large write and an extra
+//! fsync. Every pass also measures free space (deliveries wait below the
+//! reserve, see `disk`), checks that the archive file is still the one
+//! opened, and reports what it found to `ArchiveHealth`.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
 
+use super::disk::DiskGuard;
+use super::health::ArchiveHealth;
+use super::identity::ArchiveFile;
 use super::open::{OpenMode, open_archive};
 use crate::error::Result;
 
@@ -19,15 +28,22 @@ pub struct Checkpointer {
     thread: JoinHandle<()>,
 }
 
+/// What the checkpointer looks after besides the WAL.
+pub struct Watch {
+    pub file: ArchiveFile,
+    pub disk: DiskGuard,
+    pub health: Arc<ArchiveHealth>,
+}
+
 impl Checkpointer {
-    pub fn spawn(path: &Path) -> Result<Checkpointer> {
+    pub fn spawn(path: &Path, watch: Watch) -> Result<Checkpointer> {
         let (conn, _) = open_archive(path, OpenMode::Existing)?;
         let (stop, stopped) = channel();
         let thread = std::thread::Builder::new()
             .name("archive-checkpointer".to_owned())
             .spawn(move || {
                 while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(INTERVAL) {
-                    checkpoint(&conn);
+                    pass(&conn, &watch);
                 }
             })
             .map_err(|source| crate::error::Error::Io {
@@ -45,18 +61,52 @@ impl Checkpointer {
     }
 }
 
+/// One pass: the disk, the file, then the WAL.
+fn pass(conn: &Connection, watch: &Watch) {
+    let free = watch.disk.free_bytes().unwrap_or(u64::MAX);
+    let low = watch.disk.is_low(free);
+    watch.health.record_disk(free, low);
+    watch.health.record_file(watch.file.problem());
+    let outcome = if low {
+        // Deliveries are waiting: give the WAL's space back now.
+        make_room(conn, &watch.disk)
+    } else {
+        watch.disk.take_reserve();
+        checkpoint(conn)
+    };
+    watch.health.record_checkpoint(outcome.map_err(|e| e.to_string()));
+}
+
+/// Empties the WAL (TRUNCATE) while deliveries wait for room. When even that
+/// fails for want of space (the database file must grow to take the WAL's
+/// pages), the reserve is given up and the checkpoint tried again.
+fn make_room(conn: &Connection, disk: &DiskGuard) -> rusqlite::Result<()> {
+    match truncate(conn) {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DiskFull) && disk.release_reserve() => {
+            truncate(conn)
+        }
+        outcome => outcome,
+    }
+}
+
+fn truncate(conn: &Connection) -> rusqlite::Result<()> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+    if busy != 0 {
+        log::debug!("truncating checkpoint could not finish: readers or the writer were busy");
+    }
+    Ok(())
+}
+
 /// WAL frames (pages) after which the log is made to start over: ~64 MiB.
 const RESTART_AFTER_FRAMES: i64 = 16_384;
 /// Frames a passive pass may leave behind before the restart is attempted.
 const CAUGHT_UP_FRAMES: i64 = 512;
 
-fn checkpoint(conn: &Connection) {
+fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
     // PASSIVE never waits for readers or the writer: it copies what it can.
-    let Some((frames, copied)) = passive(conn) else {
-        return;
-    };
+    let (frames, copied) = passive(conn)?;
     if frames <= RESTART_AFTER_FRAMES {
-        return;
+        return Ok(());
     }
     // Under steady writes a passive checkpoint never fully catches up with
     // the writer, and the WAL only starts over once one has: it would grow
@@ -68,25 +118,15 @@ fn checkpoint(conn: &Connection) {
         if behind <= CAUGHT_UP_FRAMES {
             break;
         }
-        match passive(conn) {
-            Some((frames, copied)) => behind = frames - copied,
-            None => return,
-        }
+        let (frames, copied) = passive(conn)?;
+        behind = frames - copied;
     }
-    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(())) {
-        log::warn!("background checkpoint (restart) failed: {e}");
-    }
+    conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
 }
 
 /// One passive pass: (frames in the WAL, frames copied into the database).
-fn passive(conn: &Connection) -> Option<(i64, i64)> {
-    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+fn passive(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
         Ok((row.get(1)?, row.get(2)?))
-    }) {
-        Ok(counts) => Some(counts),
-        Err(e) => {
-            log::warn!("background checkpoint failed: {e}");
-            None
-        }
-    }
+    })
 }

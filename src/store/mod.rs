@@ -2,7 +2,11 @@
 //! the only place that knows SQL.
 
 mod apply;
+mod archive;
 pub mod checkpointer;
+pub mod disk;
+pub mod health;
+pub mod identity;
 pub mod incoming;
 mod migrate;
 pub mod open;
@@ -12,6 +16,7 @@ pub mod settings;
 mod typed_rows;
 pub mod writer;
 
+pub use archive::{Archive, ArchiveOptions};
 pub use incoming::{DeliveryOutcome, IncomingDelivery, Refusal, StoredDelivery};
 pub use open::{ArchiveState, OpenMode, open_archive};
 pub use pool::{ReadPool, read_pool};

@@ -6,6 +6,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags};
 
 use super::migrate::{MIGRATIONS, migrate};
+use super::{identity, settings};
 use crate::error::{Error, Result};
 
 /// The schema, embedded so the binary is all a user installs.
@@ -62,6 +63,7 @@ pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveS
             });
         }
         (Identity::Empty, OpenMode::Serve) => {
+            identity::check_not_vanished(path)?;
             create_schema(&mut conn)?;
             ArchiveState::Created
         }
@@ -84,7 +86,28 @@ pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveS
         }
     };
     apply_connection_pragmas(&conn)?;
+    if mode == OpenMode::Serve {
+        prove_writable(&conn, path)?;
+    }
     Ok((conn, state))
+}
+
+/// SQLite opens a file it may not write read-only without a word, and every
+/// delivery would then fail: `serve` writes once at start to find out, and
+/// leaves the archive's marker (see `identity`).
+fn prove_writable(conn: &Connection, path: &Path) -> Result<()> {
+    let not_writable = |why: String| Error::NotWritable {
+        path: path.to_owned(),
+        why,
+    };
+    if conn.is_readonly(rusqlite::MAIN_DB)? {
+        return Err(not_writable("it opened read-only".to_owned()));
+    }
+    settings::record_start(conn).map_err(|e| not_writable(e.to_string()))?;
+    let id = settings::archive_id(conn, identity::new_archive_id()?)
+        .map_err(|e| not_writable(e.to_string()))?;
+    identity::keep_marker(path, &id);
+    Ok(())
 }
 
 /// Pragmas every connection needs, writer and readers alike. Durability is

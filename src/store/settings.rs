@@ -3,6 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 const WEBHOOK_TOKEN: &str = "webhook_token";
+const ARCHIVE_ID: &str = "archive_id";
+const LAST_STARTED: &str = "last_started_at";
+const HEALTH_PROBE: &str = "health_probe_at";
 
 /// The token kept in the archive; on first use `candidate` is stored and becomes
 /// it. Returns the token and whether it was just stored.
@@ -22,4 +25,35 @@ pub fn webhook_token(conn: &Connection, candidate: String) -> rusqlite::Result<(
         params![WEBHOOK_TOKEN, candidate],
     )?;
     Ok((candidate, true))
+}
+
+/// The archive's own id, made on first use: the marker beside the archive
+/// names it, so a restored backup is recognised as the same archive.
+pub fn archive_id(conn: &Connection, candidate: String) -> rusqlite::Result<String> {
+    conn.execute(
+        "INSERT OR IGNORE INTO settings (name, value) VALUES (?1, ?2)",
+        params![ARCHIVE_ID, candidate],
+    )?;
+    conn.query_row(
+        "SELECT value FROM settings WHERE name = ?1",
+        [ARCHIVE_ID],
+        |row| row.get(0),
+    )
+}
+
+/// Notes when `serve` started: a real write, so a start on an archive that
+/// cannot be written fails at once instead of refusing every delivery later.
+pub fn record_start(conn: &Connection) -> rusqlite::Result<()> {
+    set(conn, LAST_STARTED, &jiff::Timestamp::now().to_string())
+}
+
+/// The health probe's write: proves that a commit can reach the disk.
+pub fn record_health_probe(conn: &Connection) -> rusqlite::Result<()> {
+    set(conn, HEALTH_PROBE, &jiff::Timestamp::now().to_string())
+}
+
+fn set(conn: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT OR REPLACE INTO settings (name, value) VALUES (?1, ?2)")?
+        .execute(params![name, value])?;
+    Ok(())
 }

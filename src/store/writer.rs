@@ -2,6 +2,7 @@
 //! deliveries are waiting as one transaction (group commit). One fsync then
 //! covers a whole batch, which is what makes durable answers fast.
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
@@ -9,7 +10,10 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use tokio::sync::oneshot;
 
 use super::apply::apply_delivery;
+use super::health::ArchiveHealth;
+use super::identity::ArchiveFile;
 use super::incoming::{IncomingDelivery, Refusal, StoredDelivery};
+use super::settings;
 
 /// Sizing of the writer's queue.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +61,7 @@ enum Job {
         oneshot::Sender<Result<StoredDelivery, WriteFailed>>,
     ),
     Refusal(Refusal, oneshot::Sender<()>),
-    /// Proves the archive is writable: takes the write lock and lets it go.
+    /// Proves the archive is writable: commits a small write to the disk.
     Probe(oneshot::Sender<Result<(), WriteFailed>>),
     Shutdown,
 }
@@ -120,13 +124,24 @@ pub struct WriterThread {
     thread: JoinHandle<()>,
 }
 
+/// What the writer checks before each batch, and where it reports.
+pub struct WriterWatch {
+    /// The archive file opened; a batch is refused once the path leads elsewhere.
+    pub file: ArchiveFile,
+    pub health: Arc<ArchiveHealth>,
+}
+
 impl WriterThread {
-    pub fn spawn(conn: Connection, limits: WriterLimits) -> std::io::Result<WriterThread> {
+    pub fn spawn(
+        conn: Connection,
+        limits: WriterLimits,
+        watch: WriterWatch,
+    ) -> std::io::Result<WriterThread> {
         let (jobs, receiver) = sync_channel(limits.queue_capacity);
         let handle = WriterHandle { jobs };
         let thread = std::thread::Builder::new()
             .name("archive-writer".to_owned())
-            .spawn(move || run(conn, receiver, limits.max_batch))?;
+            .spawn(move || run(conn, receiver, limits.max_batch, watch))?;
         Ok(WriterThread { handle, thread })
     }
 
@@ -146,7 +161,7 @@ impl WriterThread {
     }
 }
 
-fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize) {
+fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize, watch: WriterWatch) {
     let mut batch = Vec::with_capacity(max_batch);
     let mut shutting_down = false;
     while !shutting_down {
@@ -165,7 +180,7 @@ fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize) {
             // Whatever slipped in behind the shutdown still deserves its commit.
             batch.extend(jobs.try_iter());
         }
-        commit_batch(&conn, std::mem::take(&mut batch));
+        commit_batch(&conn, std::mem::take(&mut batch), &watch);
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
         log::warn!("final checkpoint failed: {e}");
@@ -181,8 +196,26 @@ type JobResult = Result<Option<StoredDelivery>, String>;
 /// failing, so no per-delivery savepoint is paid for; if the batch fails, it
 /// is rolled back and each job is retried in a transaction of its own, so a
 /// bad delivery still fails alone.
-fn commit_batch(conn: &Connection, batch: Vec<Job>) {
-    let results = match store_together(conn, &batch) {
+fn commit_batch(conn: &Connection, batch: Vec<Job>, watch: &WriterWatch) {
+    let problem = watch.file.problem();
+    watch.health.record_file(problem.clone());
+    let results = match problem {
+        // Nothing is written into a file no one can open again.
+        Some(problem) => batch.iter().map(|_| Err(problem.clone())).collect(),
+        None => store_all(conn, &batch),
+    };
+    let committed = results.iter().any(Result::is_ok);
+    let first_error = results.iter().find_map(|r| r.as_ref().err().cloned());
+    watch.health.record_commit(match (committed, first_error) {
+        (false, Some(error)) => Err(error),
+        _ => Ok(()),
+    });
+    answer(batch, results);
+}
+
+/// Stores the batch in one transaction, or each job alone if that fails.
+fn store_all(conn: &Connection, batch: &[Job]) -> Vec<JobResult> {
+    match store_together(conn, batch) {
         Ok(results) => results,
         Err(e) => {
             log::warn!(
@@ -195,7 +228,11 @@ fn commit_batch(conn: &Connection, batch: Vec<Job>) {
                 .map(|result| result.unwrap_or_else(|e| Err(e.to_string())))
                 .collect()
         }
-    };
+    }
+}
+
+/// Tells each job's sender how it went.
+fn answer(batch: Vec<Job>, results: Vec<JobResult>) {
     for (job, result) in batch.into_iter().zip(results) {
         match job {
             Job::Delivery(_, reply) => {
@@ -232,7 +269,11 @@ fn store_together(conn: &Connection, jobs: &[Job]) -> rusqlite::Result<Vec<JobRe
                 insert_refusal(&tx, refusal)?;
                 None
             }
-            Job::Probe(_) | Job::Shutdown => None,
+            Job::Probe(_) => {
+                settings::record_health_probe(&tx)?;
+                None
+            }
+            Job::Shutdown => None,
         }));
     }
     tx.commit()?;

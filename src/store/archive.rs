@@ -1,0 +1,122 @@
+//! The archive as `serve` runs it: one front door that opens (creates,
+//! upgrades) the file, proves it writable, and owns the single writer, the
+//! checkpointer, the read pool and what they report. The HTTP server and the
+//! benchmarks' bulk loader receive it ready-made.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::checkpointer::{self, Checkpointer};
+use super::disk::DiskGuard;
+use super::health::ArchiveHealth;
+use super::identity::ArchiveFile;
+use super::open::{ArchiveState, OpenMode, open_archive};
+use super::pool::{ReadPool, read_pool};
+use super::settings;
+use super::writer::{WriterHandle, WriterLimits, WriterThread, WriterWatch};
+use crate::error::{Error, Result};
+
+/// How to run an archive.
+#[derive(Debug, Clone)]
+pub struct ArchiveOptions {
+    pub writer_limits: WriterLimits,
+    /// Bytes kept free on the archive's disk (see `disk`).
+    pub disk_reserve: u64,
+    /// The webhook token: the one given, or (when `None`) the one the archive
+    /// keeps, made from `token_candidate` on first use.
+    pub token: Option<String>,
+    pub token_candidate: String,
+}
+
+/// Read connections for health checks; the CLI reads with its own connections.
+const READ_POOL_SIZE: u32 = 4;
+
+pub struct Archive {
+    path: PathBuf,
+    state: ArchiveState,
+    token: String,
+    token_generated: bool,
+    writer: WriterThread,
+    checkpointer: Checkpointer,
+    health: Arc<ArchiveHealth>,
+    reads: ReadPool,
+}
+
+impl Archive {
+    /// Opens the archive at `path` for serving: creates it (with its schema)
+    /// or upgrades it, checks it can be written, and starts the writer and
+    /// the checkpointer.
+    pub fn open(path: &Path, options: ArchiveOptions) -> Result<Archive> {
+        let (conn, state) = open_archive(path, OpenMode::Serve)?;
+        // The checkpointer thread does this job, off the commit path.
+        conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
+        let (token, token_generated) = match options.token {
+            Some(token) => (token, false),
+            None => settings::webhook_token(&conn, options.token_candidate)?,
+        };
+        let health = Arc::new(ArchiveHealth::default());
+        let disk = DiskGuard::new(path, options.disk_reserve);
+        disk.take_reserve();
+        let checkpointer = Checkpointer::spawn(
+            path,
+            checkpointer::Watch {
+                file: ArchiveFile::at(path)?,
+                disk,
+                health: Arc::clone(&health),
+            },
+        )?;
+        let reads = read_pool(path, READ_POOL_SIZE)?;
+        let watch = WriterWatch {
+            file: ArchiveFile::at(path)?,
+            health: Arc::clone(&health),
+        };
+        let writer =
+            WriterThread::spawn(conn, options.writer_limits, watch).map_err(|source| Error::Io {
+                context: "cannot start the writer thread".to_owned(),
+                source,
+            })?;
+        Ok(Archive {
+            path: path.to_owned(),
+            state,
+            token,
+            token_generated,
+            writer,
+            checkpointer,
+            health,
+            reads,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the file was found, made or upgraded.
+    pub fn state(&self) -> ArchiveState {
+        self.state
+    }
+
+    /// The webhook token, and whether it was made just now.
+    pub fn token(&self) -> (&str, bool) {
+        (&self.token, self.token_generated)
+    }
+
+    /// A handle on the writer, for each HTTP worker.
+    pub fn writer(&self) -> WriterHandle {
+        self.writer.handle()
+    }
+
+    pub fn health(&self) -> Arc<ArchiveHealth> {
+        Arc::clone(&self.health)
+    }
+
+    pub fn reads(&self) -> ReadPool {
+        self.reads.clone()
+    }
+
+    /// Commits whatever is queued, checkpoints, and stops the threads.
+    pub fn stop(self) {
+        self.writer.stop();
+        self.checkpointer.stop();
+    }
+}
