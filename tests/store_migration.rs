@@ -97,7 +97,10 @@ fn bodies_deliveries_and_typed_rows_read_back_as_before() {
     let kept = rows(&new, settings);
     assert!(rows(&old, settings).iter().all(|row| kept.contains(row)));
     assert_eq!(
-        count(&new, "SELECT count(*) FROM settings WHERE name = 'archive_id'"),
+        count(
+            &new,
+            "SELECT count(*) FROM settings WHERE name = 'archive_id'"
+        ),
         1
     );
 

@@ -9,23 +9,38 @@ use crate::store::open::SCHEMA_VERSION;
 
 pub fn run(config: ServeConfig) -> Result<()> {
     actix_web::rt::System::new().block_on(async move {
+        // Taken before anything is printed, so a signal sent as soon as the
+        // server says it listens is already ours.
+        let signals = Signals::take();
         let (running, startup) = server::start(&config)?;
         announce(&config, &startup);
-        actix_web::rt::spawn(stop_gracefully_on_signals(running.handle()));
+        actix_web::rt::spawn(stop_gracefully_on(signals, running.handle()));
         running.run().await
     })
+}
+
+/// SIGINT and SIGTERM, taken over from their default (ending the process).
+struct Signals {
+    interrupt: Option<actix_web::rt::signal::unix::Signal>,
+    terminate: Option<actix_web::rt::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn take() -> Signals {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        Signals {
+            interrupt: signal(SignalKind::interrupt()).ok(),
+            terminate: signal(SignalKind::terminate()).ok(),
+        }
+    }
 }
 
 /// SIGINT (Ctrl-C) and SIGTERM both stop the server gracefully: no new
 /// connections, and requests under way (an upload still arriving included)
 /// finish and are committed before it exits. actix's own handlers would
 /// treat SIGINT as a forced stop that cuts uploads off.
-async fn stop_gracefully_on_signals(server: actix_web::dev::ServerHandle) {
-    use actix_web::rt::signal::unix::{SignalKind, signal};
-    let (Ok(mut interrupt), Ok(mut terminate)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
+async fn stop_gracefully_on(signals: Signals, server: actix_web::dev::ServerHandle) {
+    let (Some(mut interrupt), Some(mut terminate)) = (signals.interrupt, signals.terminate) else {
         log::error!("cannot listen for SIGINT/SIGTERM; stop the server with SIGKILL");
         return;
     };

@@ -36,7 +36,7 @@ pub enum WebhookError {
     #[error("the archive is not accepting deliveries: {0}")]
     Unavailable(String),
     #[error(
-        "the archive's disk is nearly full ({free_mib} MiB free, below the reserve set by --disk-reserve); retry later"
+        "the archive's disk is nearly full ({free_mib} MiB free, less than the reserve set by --disk-reserve plus the WAL); retry later"
     )]
     DiskLow { free_mib: u64 },
 }

@@ -10,7 +10,7 @@ use super::checkpointer::{self, Checkpointer};
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
-use super::open::{ArchiveState, OpenMode, open_archive};
+use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::{ReadPool, read_pool};
 use super::settings;
 use super::writer::{WriterHandle, WriterLimits, WriterThread, WriterWatch};
@@ -48,6 +48,13 @@ impl Archive {
     /// the checkpointer.
     pub fn open(path: &Path, options: ArchiveOptions) -> Result<Archive> {
         let (conn, state) = open_archive(path, OpenMode::Serve)?;
+        // A WAL left large by a full disk is emptied before anything is
+        // written, giving the reserve up if that is what it takes.
+        let disk = DiskGuard::new(path, options.disk_reserve);
+        if let Err(e) = disk.make_room(&conn) {
+            log::warn!("cannot empty the WAL at start: {e}");
+        }
+        prove_writable(&conn, path)?;
         // The checkpointer thread does this job, off the commit path.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
         let (token, token_generated) = match options.token {
@@ -55,7 +62,6 @@ impl Archive {
             None => settings::webhook_token(&conn, options.token_candidate)?,
         };
         let health = Arc::new(ArchiveHealth::default());
-        let disk = DiskGuard::new(path, options.disk_reserve);
         disk.take_reserve();
         let checkpointer = Checkpointer::spawn(
             path,
@@ -70,11 +76,12 @@ impl Archive {
             file: ArchiveFile::at(path)?,
             health: Arc::clone(&health),
         };
-        let writer =
-            WriterThread::spawn(conn, options.writer_limits, watch).map_err(|source| Error::Io {
+        let writer = WriterThread::spawn(conn, options.writer_limits, watch).map_err(|source| {
+            Error::Io {
                 context: "cannot start the writer thread".to_owned(),
                 source,
-            })?;
+            }
+        })?;
         Ok(Archive {
             path: path.to_owned(),
             state,

@@ -13,7 +13,7 @@ use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode};
+use rusqlite::Connection;
 
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
@@ -69,32 +69,14 @@ fn pass(conn: &Connection, watch: &Watch) {
     watch.health.record_file(watch.file.problem());
     let outcome = if low {
         // Deliveries are waiting: give the WAL's space back now.
-        make_room(conn, &watch.disk)
+        watch.disk.make_room(conn)
     } else {
         watch.disk.take_reserve();
         checkpoint(conn)
     };
-    watch.health.record_checkpoint(outcome.map_err(|e| e.to_string()));
-}
-
-/// Empties the WAL (TRUNCATE) while deliveries wait for room. When even that
-/// fails for want of space (the database file must grow to take the WAL's
-/// pages), the reserve is given up and the checkpoint tried again.
-fn make_room(conn: &Connection, disk: &DiskGuard) -> rusqlite::Result<()> {
-    match truncate(conn) {
-        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DiskFull) && disk.release_reserve() => {
-            truncate(conn)
-        }
-        outcome => outcome,
-    }
-}
-
-fn truncate(conn: &Connection) -> rusqlite::Result<()> {
-    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
-    if busy != 0 {
-        log::debug!("truncating checkpoint could not finish: readers or the writer were busy");
-    }
-    Ok(())
+    watch
+        .health
+        .record_checkpoint(outcome.map_err(|e| e.to_string()));
 }
 
 /// WAL frames (pages) after which the log is made to start over: ~64 MiB.

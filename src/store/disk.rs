@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub struct DiskGuard {
     dir: PathBuf,
     reserve: PathBuf,
+    wal: PathBuf,
     /// Bytes of the reserve file, and the free-space floor.
     pub reserve_bytes: u64,
 }
@@ -29,13 +30,22 @@ impl DiskGuard {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
             _ => PathBuf::from("."),
         };
-        let mut reserve = archive.as_os_str().to_owned();
-        reserve.push("-reserve");
+        let beside = |suffix: &str| {
+            let mut name = archive.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        };
         DiskGuard {
             dir,
-            reserve: PathBuf::from(reserve),
+            reserve: beside("-reserve"),
+            wal: beside("-wal"),
             reserve_bytes,
         }
+    }
+
+    /// The WAL's size: at most what a checkpoint adds to the database file.
+    pub fn wal_bytes(&self) -> u64 {
+        std::fs::metadata(&self.wal).map_or(0, |m| m.len())
     }
 
     /// Bytes an unprivileged writer can still use on the archive's filesystem.
@@ -44,9 +54,26 @@ impl DiskGuard {
         Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
     }
 
-    /// Whether free space is below the floor (deliveries should wait).
+    /// Whether deliveries should wait: free space must cover the reserve and
+    /// the WAL besides, because checkpointing the WAL may grow the database
+    /// file by as much as the WAL holds.
     pub fn is_low(&self, free: u64) -> bool {
-        free < self.reserve_bytes
+        self.reserve_bytes > 0 && free < self.reserve_bytes.saturating_add(self.wal_bytes())
+    }
+
+    /// Empties the WAL into the database (TRUNCATE) so its space comes back;
+    /// when even that fails for want of room, gives the reserve up and tries
+    /// again. Used when deliveries wait for room, and at start.
+    pub fn make_room(&self, conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+        match truncate(conn) {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull)
+                    && self.release_reserve() =>
+            {
+                truncate(conn)
+            }
+            outcome => outcome,
+        }
     }
 
     pub fn has_reserve(&self) -> bool {
@@ -66,7 +93,10 @@ impl DiskGuard {
         match self.write_reserve() {
             Ok(()) => true,
             Err(e) => {
-                log::warn!("cannot keep a disk reserve at {}: {e}", self.reserve.display());
+                log::warn!(
+                    "cannot keep a disk reserve at {}: {e}",
+                    self.reserve.display()
+                );
                 let _ = std::fs::remove_file(&self.reserve);
                 false
             }
@@ -116,6 +146,14 @@ impl DiskGuard {
             Err(_) => false,
         }
     }
+}
+
+fn truncate(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
+    if busy != 0 {
+        log::debug!("truncating checkpoint could not finish: readers or the writer were busy");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

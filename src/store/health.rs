@@ -77,7 +77,12 @@ impl ArchiveHealth {
         let mut reasons = Vec::new();
         if let Ok(problems) = self.problems.lock() {
             reasons.extend(problems.file.clone());
-            reasons.extend(problems.commit.clone().map(|e| format!("the last commit failed: {e}")));
+            reasons.extend(
+                problems
+                    .commit
+                    .clone()
+                    .map(|e| format!("the last commit failed: {e}")),
+            );
             reasons.extend(
                 problems
                     .checkpoint
@@ -87,7 +92,7 @@ impl ArchiveHealth {
         }
         if self.disk_low() {
             reasons.push(format!(
-                "the disk is nearly full ({} MiB free, below the reserve): deliveries wait until there is room",
+                "the disk is nearly full ({} MiB free, less than the reserve plus the WAL): deliveries wait until checkpointing gives the WAL's space back, or space is freed",
                 self.free_bytes() / (1024 * 1024)
             ));
         }
@@ -115,7 +120,7 @@ mod tests {
             health.problems(),
             [
                 "the last commit failed: database or disk is full",
-                "the disk is nearly full (1 MiB free, below the reserve): deliveries wait until there is room"
+                "the disk is nearly full (1 MiB free, less than the reserve plus the WAL): deliveries wait until checkpointing gives the WAL's space back, or space is freed"
             ]
         );
         health.record_commit(Ok(()));

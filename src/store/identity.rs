@@ -119,7 +119,12 @@ mod tests {
         std::fs::rename(dir.path().join("other.db"), &path).expect("replace");
         assert!(opened.problem().expect("replaced").contains("was replaced"));
         std::fs::remove_file(&path).expect("delete");
-        assert!(opened.problem().expect("deleted").contains("was deleted or moved"));
+        assert!(
+            opened
+                .problem()
+                .expect("deleted")
+                .contains("was deleted or moved")
+        );
     }
 
     #[test]
@@ -130,7 +135,10 @@ mod tests {
         assert!(check_not_vanished(&path).is_ok());
         keep_marker(&path, "a1b2");
         let error = check_not_vanished(&path).expect_err("vanished");
-        assert!(error.to_string().contains(".evarchive.db.created"), "{error}");
+        assert!(
+            error.to_string().contains(".evarchive.db.created"),
+            "{error}"
+        );
         assert_eq!(error.exit_code(), 1);
     }
 }

@@ -43,10 +43,42 @@ pub enum ArchiveState {
 /// evarchive archive of a version we understand before touching anything.
 pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveState)> {
     let exists = path.exists();
-    if !exists && mode == OpenMode::Existing {
-        return Err(Error::ArchiveMissing {
-            path: path.to_owned(),
-        });
+    open_or_create(path, mode).map_err(|error| match error {
+        // The file is there but SQLite cannot open it for writing (or create
+        // its WAL beside it): permissions, a read-only mount, an immutable file.
+        Error::Sqlite(e) if mode == OpenMode::Serve && exists && cannot_write(&e) => {
+            Error::NotWritable {
+                path: path.to_owned(),
+                why: e.to_string(),
+            }
+        }
+        other => other,
+    })
+}
+
+fn cannot_write(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(
+            rusqlite::ErrorCode::CannotOpen
+                | rusqlite::ErrorCode::ReadOnly
+                | rusqlite::ErrorCode::PermissionDenied
+        )
+    )
+}
+
+fn open_or_create(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveState)> {
+    let exists = path.exists();
+    match (exists, mode) {
+        (false, OpenMode::Existing) => {
+            return Err(Error::ArchiveMissing {
+                path: path.to_owned(),
+            });
+        }
+        // Before SQLite creates the file: an archive that was there must not
+        // be replaced by a new one without a word.
+        (false, OpenMode::Serve) => identity::check_not_vanished(path)?,
+        (true, _) => {}
     }
     let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     if mode == OpenMode::Serve {
@@ -86,16 +118,13 @@ pub fn open_archive(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveS
         }
     };
     apply_connection_pragmas(&conn)?;
-    if mode == OpenMode::Serve {
-        prove_writable(&conn, path)?;
-    }
     Ok((conn, state))
 }
 
 /// SQLite opens a file it may not write read-only without a word, and every
 /// delivery would then fail: `serve` writes once at start to find out, and
 /// leaves the archive's marker (see `identity`).
-fn prove_writable(conn: &Connection, path: &Path) -> Result<()> {
+pub fn prove_writable(conn: &Connection, path: &Path) -> Result<()> {
     let not_writable = |why: String| Error::NotWritable {
         path: path.to_owned(),
         why,

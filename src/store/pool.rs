@@ -21,5 +21,8 @@ pub fn read_pool(path: &Path, max_size: u32) -> Result<ReadPool> {
     Ok(r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
+        // r2d2 keeps retrying a connection that fails (an archive file that
+        // was deleted) for 30 s by default: a health check must answer sooner.
+        .connection_timeout(std::time::Duration::from_secs(2))
         .build(manager)?)
 }

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod fixture;
+pub mod places;
 pub mod serving;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +48,8 @@ impl TestServer {
             "127.0.0.1:0".parse().expect("address"),
             Some(TOKEN.to_owned()),
         );
+        // A small disk reserve: tests run many servers at once.
+        config.disk_reserve = 1024 * 1024;
         configure(&mut config);
         let (started, ready) = mpsc::channel();
         let thread = std::thread::spawn(move || {

@@ -30,6 +30,9 @@ impl ServeProcess {
             .arg(db)
             .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
             .args(extra)
+            // A small disk reserve unless the test says otherwise: tests run
+            // many servers at once.
+            .env("EVARCHIVE_DISK_RESERVE", "1")
             .env_remove("EVARCHIVE_LISTEN")
             .env("EVARCHIVE_LOG", "info")
             .stdout(Stdio::null())
