@@ -27,6 +27,9 @@ use config::{ExportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig, S
 /// config, which its `run` takes.
 pub fn run(cli: Cli) -> Result<()> {
     let db = cli.db;
+    if !matches!(cli.command, Command::Serve(_)) {
+        commands::yield_to_serve();
+    }
     match cli.command {
         Command::Serve(args) => commands::serve::run(ServeConfig::from_args(db, args)?),
         Command::Query(args) => commands::query::run(QueryConfig::from_args(db, args)?),

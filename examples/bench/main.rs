@@ -7,6 +7,7 @@
 //! cargo run --release --example bench -- startup
 //! cargo run --release --example bench -- ingest  [--conns 1,8,64,256] [--seconds 30] [--runs 3] [--mix conversions]
 //! cargo run --release --example bench -- references [--seconds 30] [--runs 3]
+//! cargo run --release --example bench -- readers [--rows 300000] [--seconds 20] [--runs 3]
 //! cargo run --release --example bench -- storage [--rows 300000] [--runs 3]
 //! cargo run --release --example bench -- build-archive --db /path/big.db [--rows 10000000] [--days 90]
 //! cargo run --release --example bench -- query  --db /path/big.db [--runs 5]
@@ -24,6 +25,7 @@ mod ingest;
 mod loader;
 mod process;
 mod query;
+mod readers;
 mod references;
 mod startup;
 mod stats;
@@ -36,7 +38,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         eprintln!(
-            "usage: bench setup|fsync|startup|ingest|references|storage|build-archive|query|export [options]"
+            "usage: bench setup|fsync|startup|ingest|readers|references|storage|build-archive|query|export [options]"
         );
         return ExitCode::from(2);
     }
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         "setup" => process::install_tools(),
         "fsync" => fsync::run(&options),
         "ingest" => ingest::run(&options),
+        "readers" => readers::run(&options),
         "references" => references::run(&options),
         "storage" => storage::run(&options),
         "startup" => startup::run(&options),

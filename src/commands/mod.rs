@@ -3,6 +3,8 @@
 pub mod export;
 pub mod query;
 mod reading;
+
+pub use reading::yield_to_serve;
 pub mod report;
 pub mod serve;
 pub mod show;

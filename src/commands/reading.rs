@@ -13,6 +13,20 @@ use crate::rows::RowSink;
 use crate::selection::TimeBasis;
 use crate::window::TimeWindow;
 
+/// How much lower than `serve` a reading command runs (nice(1) steps): the
+/// lowest priority. Readers barely slow down (BENCHMARKS.md: 285 passes in
+/// a minute against 313 at nice 10) while ingest keeps more of the CPU.
+const READER_NICENESS: i32 = 19;
+
+/// Reading commands run at a lower CPU priority: on a two-core machine an
+/// export or a few reports would otherwise take the CPU `serve` needs to
+/// answer Everflow (measured in BENCHMARKS.md, "ingest with readers").
+pub fn yield_to_serve() {
+    if let Err(e) = rustix::process::nice(READER_NICENESS) {
+        log::debug!("cannot lower this command's priority: {e}");
+    }
+}
+
 /// Tells the user on stderr which window was applied.
 pub fn announce_window(window: &TimeWindow, basis: TimeBasis) {
     let basis = match basis {

@@ -22,6 +22,8 @@ use super::open::{OpenMode, open_archive};
 use crate::error::Result;
 
 const INTERVAL: Duration = Duration::from_millis(100);
+/// The longest a checkpoint waits for readers (holding the writer back).
+const CHECKPOINT_WAIT: Duration = Duration::from_millis(20);
 
 pub struct Checkpointer {
     stop: Sender<()>,
@@ -38,6 +40,11 @@ pub struct Watch {
 impl Checkpointer {
     pub fn spawn(path: &Path, watch: Watch) -> Result<Checkpointer> {
         let (conn, _) = open_archive(path, OpenMode::Existing)?;
+        // A RESTART or TRUNCATE checkpoint holds the writer's lock while it
+        // waits for readers to leave old snapshots; with the usual 5 s busy
+        // timeout an export or a report would stall every delivery that long.
+        // It gives up after this instead and tries again on a later pass.
+        conn.busy_timeout(CHECKPOINT_WAIT)?;
         let (stop, stopped) = channel();
         let thread = std::thread::Builder::new()
             .name("archive-checkpointer".to_owned())
