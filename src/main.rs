@@ -2,6 +2,11 @@
 
 use clap::Parser;
 
+/// jemalloc: memory freed after a burst of large uploads goes back to the
+/// system (see Cargo.toml and RELIABILITY.md).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() {
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("EVARCHIVE_LOG", "info"))
         .format_target(false)

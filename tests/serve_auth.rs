@@ -102,3 +102,25 @@ fn get_deliveries_archive_the_query_string_without_the_token() {
         .expect("sub1");
     assert_eq!(sub1, "a=b");
 }
+
+#[test]
+fn a_huge_wrong_token_gets_the_usual_json_401() {
+    let server = TestServer::start();
+    let huge = "x".repeat(100_000);
+    let url = server.url("/webhooks/offer_created");
+    let by_header = send(
+        ureq::post(&url).set("Authorization", &format!("Bearer {huge}")),
+        b"{}",
+    );
+    assert_eq!(by_header.status, 401);
+    assert_eq!(by_header.json["error"], "unauthorized");
+    // A URL up to the HTTP layer's 64 KiB limit reaches us too.
+    let long = "x".repeat(60_000);
+    let by_query = send(
+        ureq::post(&server.url(&format!("/webhooks/offer_created?token={long}"))),
+        b"{}",
+    );
+    assert_eq!(by_query.status, 401);
+    assert_eq!(by_query.json["error"], "unauthorized");
+    assert_eq!(stored(&server), 0);
+}

@@ -45,8 +45,10 @@ pub struct TlsFiles {
 /// The defaults the command line has (tests and benchmarks start from them).
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
-/// 64 MiB: a few large offers at once, well inside a small VPS's memory.
-pub const DEFAULT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+/// 32 MiB: hundreds of typical bodies or a few very large ones at once, and
+/// with what storing them costs on top, well inside a small VPS's memory
+/// (RELIABILITY.md: peak RSS under hostile uploads).
+pub const DEFAULT_BODY_BUDGET: usize = 32 * 1024 * 1024;
 /// 64 MiB: as much as the WAL grows before the checkpointer restarts it, so
 /// a checkpoint always has room to move it into the database.
 pub const DEFAULT_DISK_RESERVE_MIB: u64 = 64;

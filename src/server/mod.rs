@@ -33,6 +33,10 @@ use crate::store::{Archive, ArchiveOptions, ArchiveState};
 
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
 const SHUTDOWN_GRACE_SECONDS: u64 = 10;
+/// Connections each worker serves at once; more wait in the listen backlog.
+/// Each holds buffers, and a stalled upload holds its bytes until the body
+/// timeout: this bounds memory (RELIABILITY.md) far above what Everflow opens.
+const CONNECTIONS_PER_WORKER: usize = 512;
 
 /// What start-up found and decided, for the `serve` command to report.
 pub struct Startup {
@@ -142,6 +146,7 @@ pub fn serve(
             .configure(routes::configure)
     })
     .shutdown_timeout(SHUTDOWN_GRACE_SECONDS)
+    .max_connections(CONNECTIONS_PER_WORKER)
     // `serve` handles them (commands/serve.rs): actix would cut uploads off on SIGINT.
     .disable_signals();
     let server = match tls {
