@@ -16,16 +16,34 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
--- Every distinct byte sequence received, exactly as received. Kept apart from the
--- rows queries scan, so a 50 KB offer body never slows a report down. A
--- redelivery of the same bytes reuses its row (found through the resource's
--- versions, so no index over the random hashes is needed).
+-- Every distinct byte sequence received. Kept apart from the rows queries scan,
+-- so a 50 KB offer body never slows a report down, and compressed: `stored`
+-- is the body as received (codec 0, archives before version 3), zstd (1), or
+-- zstd with the trained dictionary `dictionary_id` (2); `length` is the size
+-- as received (NULL for codec 0: length(stored)). sha256 is that of the bytes
+-- as received. A redelivery of the same bytes reuses its row (found through
+-- the resource's versions, so no index over the random hashes is needed).
+-- `evarchive dump` writes every delivery with its body as received.
 CREATE TABLE bodies (
     body_id INTEGER PRIMARY KEY,
     sha256  BLOB NOT NULL,
-    raw     BLOB NOT NULL
+    stored  BLOB NOT NULL,
+    codec INTEGER NOT NULL DEFAULT 0 CHECK (codec = 0 OR codec = 1 OR codec = 2),
+    dictionary_id INTEGER REFERENCES dictionaries (dictionary_id),
+    length INTEGER
+) STRICT;
+
+-- zstd dictionaries trained from the archive's own bodies, per resource type;
+-- the newest of a type compresses new bodies, every one stays for reading.
+CREATE TABLE dictionaries (
+    dictionary_id        INTEGER PRIMARY KEY,
+    resource_type        TEXT NOT NULL,
+    trained_at           INTEGER NOT NULL,
+    samples              INTEGER NOT NULL,
+    versions_at_training INTEGER NOT NULL,
+    bytes                BLOB NOT NULL
 ) STRICT;
 
 -- One row per accepted delivery (HTTP request), redeliveries included.
@@ -267,6 +285,20 @@ CREATE TRIGGER refusals_keep_newest_1000 AFTER INSERT ON refusals
 BEGIN
     DELETE FROM refusals WHERE refusal_id <= NEW.refusal_id - 1000;
 END;
+
+-- Running totals per webhook kind, kept by the writer in the same transaction
+-- as the deliveries they count, so `stats` never scans the archive. Refusals
+-- whose URL named no known kind count under kind ''.
+CREATE TABLE counters (
+    kind              TEXT PRIMARY KEY,
+    deliveries        INTEGER NOT NULL DEFAULT 0,
+    redeliveries      INTEGER NOT NULL DEFAULT 0,
+    versions          INTEGER NOT NULL DEFAULT 0,
+    resources         INTEGER NOT NULL DEFAULT 0,
+    refused           INTEGER NOT NULL DEFAULT 0,
+    first_received_at INTEGER,
+    last_received_at  INTEGER
+) STRICT;
 
 -- Small named values the archive keeps about itself (e.g. the generated token).
 CREATE TABLE settings (

@@ -44,6 +44,13 @@ pub enum Command {
     Show(ShowArgs),
     /// Per resource type: resources, versions, deliveries, redeliveries, refusals.
     Stats(StatsArgs),
+    /// Every delivery with its exact body, one JSON object a line, in order of
+    /// arrival: the lossless way out of the archive.
+    Dump(DumpArgs),
+    /// Scrub the archive: read every body back and check it against the
+    /// SHA-256 taken on arrival, re-read every version and compare its typed
+    /// row, recount the counters. Exit 1 if anything differs.
+    Verify,
 }
 
 /// The time window: which facts (or arrivals) a command selects.
@@ -273,6 +280,30 @@ pub struct StatsArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table, ignore_case = true)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DumpArgs {
+    /// Deliveries that arrived from this time (inclusive), in the forms of
+    /// `query --since`. Without it: from the first.
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "month")]
+    pub since: Option<String>,
+    /// Deliveries that arrived before this time (exclusive). Without it: up to now.
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "month")]
+    pub until: Option<String>,
+    /// Deliveries that arrived in one calendar month in --tz, e.g. 2026-11.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    /// IANA time zone for dates and months (the times written are UTC).
+    #[arg(long, env = "EVARCHIVE_TZ", default_value = "UTC")]
+    pub tz: String,
+    /// Webhook kinds (e.g. conversion_registered); all without it.
+    #[arg(long, value_name = "KIND,…", value_delimiter = ',', ignore_case = true)]
+    pub kind: Vec<KindName>,
+    /// Write to FILE instead of stdout (completed under a temporary name, then
+    /// renamed, so FILE is never half-written).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -79,6 +79,11 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error(
+        "verify found {problems} problem(s), listed above; the archive was not changed. Keep a copy of it as it is, and restore what no longer reads back from a backup or a dump"
+    )]
+    VerifyFailed { problems: usize },
+
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
 }

@@ -5,8 +5,12 @@
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
 
-use crate::everflow::{BodyError, WebhookKind, extract, parse_document, resolve_kind};
+use crate::everflow::{
+    BodyError, ExtractedDelivery, WebhookKind, extract, parse_document, query_pairs_document,
+    resolve_kind,
+};
 use crate::store::IncomingDelivery;
+use crate::store::bodies::Dictionaries;
 
 /// Where and when a delivery arrived.
 #[derive(Debug, Clone)]
@@ -18,7 +22,8 @@ pub struct Arrival {
     pub forwarded_for: Option<String>,
 }
 
-/// Parses, classifies and extracts `raw` (the bytes to archive). `json` is the
+/// Parses, classifies and extracts `raw` (the bytes to archive), and
+/// compresses it with the dictionary of its resource type. `json` is the
 /// document to read when it is not `raw` itself: a GET delivery archives its
 /// query string but is read as the JSON object of its pairs.
 pub fn prepare_delivery(
@@ -26,6 +31,7 @@ pub fn prepare_delivery(
     raw: Bytes,
     json: Option<&[u8]>,
     arrival: Arrival,
+    dictionaries: &Dictionaries,
 ) -> Result<IncomingDelivery, BodyError> {
     let (extracted, kind_source) = {
         let doc = parse_document(json.unwrap_or(&raw))?;
@@ -40,7 +46,28 @@ pub fn prepare_delivery(
         sender: arrival.sender,
         forwarded_for: arrival.forwarded_for,
         body_sha256: Sha256::digest(&raw).into(),
-        raw,
+        body: dictionaries.compress(extracted.kind.resource_type(), &raw),
         resources: extracted.resources,
     })
+}
+
+/// The JSON document a GET delivery is read as: the pairs of its query string
+/// as archived (the token already removed), as an object of strings. A query
+/// string that does not parse reads as no pairs (and so is refused for its
+/// missing identity).
+pub fn query_document(query: &str) -> String {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let pairs: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(name, _)| name != "token")
+        .collect();
+    query_pairs_document(&pairs)
+}
+
+/// Reads an archived body again the way `serve` read it on arrival, as the
+/// kind it was archived under: what `verify` compares the archive against.
+pub fn reread(kind: WebhookKind, method: &str, raw: &[u8]) -> Result<ExtractedDelivery, BodyError> {
+    let document = (method == "GET").then(|| query_document(&String::from_utf8_lossy(raw)));
+    let doc = parse_document(document.as_ref().map_or(raw, String::as_bytes))?;
+    extract(kind, &doc)
 }

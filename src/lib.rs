@@ -21,7 +21,9 @@ pub mod window;
 pub use error::{Error, Result};
 
 use cli::{Cli, Command};
-use config::{ExportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig, StatsConfig};
+use config::{
+    DumpConfig, ExportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig, StatsConfig,
+};
 
 /// Runs the parsed command line: each command's flags become its validated
 /// config, which its `run` takes.
@@ -37,5 +39,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Report(args) => commands::report::run(ReportConfig::from_args(db, args)?),
         Command::Show(args) => commands::show::run(ShowConfig::from_args(db, args)?),
         Command::Stats(args) => commands::stats::run(StatsConfig::from_args(db, args)),
+        Command::Dump(args) => commands::dump::run(DumpConfig::from_args(db, args)?),
+        Command::Verify => commands::verify::run(&db),
     }
 }

@@ -79,16 +79,16 @@ fn get_deliveries_archive_the_query_string_without_the_token() {
     ));
     let reply = reply_of(ureq::get(&url).call().expect("200"));
     assert_eq!(reply.status, 200, "{:?}", reply.json);
-    let (raw, method): (Vec<u8>, String) = server
+    let (body_id, method): (i64, String) = server
         .archive()
         .query_row(
-            "SELECT b.raw, d.method FROM deliveries d JOIN bodies b USING (body_id)",
+            "SELECT b.body_id, d.method FROM deliveries d JOIN bodies b USING (body_id)",
             [],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .expect("row");
     assert_eq!(
-        String::from_utf8(raw).expect("utf8"),
+        String::from_utf8(server.body(body_id)).expect("utf8"),
         "conversion_id=777&payout=1.10&sub1=a%3Db"
     );
     assert_eq!(method, "GET");

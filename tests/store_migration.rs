@@ -1,8 +1,9 @@
-//! An archive written by the first release (tests/fixtures/archive-v1.db, made
-//! by make_v1_archive.sh with the v1 binary) opens in this one: readers say it
-//! needs upgrading and leave it alone; `serve` upgrades it in one transaction,
-//! after which every body, delivery and typed row reads back as before, and
-//! the schema is the one a new archive gets.
+//! Archives written by earlier releases (tests/fixtures/archive-vN.db, made by
+//! make_fixture_archive.sh with the release's binary) open in this one: readers
+//! say they need upgrading and leave them alone; `serve` upgrades them in one
+//! transaction, after which every body, delivery and typed row reads back as
+//! before, the counters match the archive, and the schema is the one a new
+//! archive gets.
 
 mod common;
 
@@ -14,14 +15,40 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::json;
 
-const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v1.db");
+use evarchive::store::open::SCHEMA_VERSION;
 
-/// A copy of the v1 archive in a fresh directory (the fixture stays as it is).
-fn v1_copy() -> (tempfile::TempDir, PathBuf) {
+/// The archives of earlier releases, by their schema version.
+const FIXTURES: [(i64, &str); 2] = [
+    (
+        1,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v1.db"),
+    ),
+    (
+        2,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v2.db"),
+    ),
+];
+
+/// A copy of an earlier release's archive in a fresh directory, and a second
+/// copy to compare against (opening the fixture itself would leave SQLite's
+/// shared-memory file beside it).
+struct Copy {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+    original: PathBuf,
+}
+
+fn copy_of(fixture: &str) -> Copy {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("archive.db");
-    std::fs::copy(FIXTURE, &db).expect("copy the fixture");
-    (dir, db)
+    let original = dir.path().join("original.db");
+    std::fs::copy(fixture, &db).expect("copy the fixture");
+    std::fs::copy(fixture, &original).expect("copy the fixture");
+    Copy {
+        _dir: dir,
+        db,
+        original,
+    }
 }
 
 fn read_only(db: &Path) -> Connection {
@@ -44,36 +71,65 @@ fn count(conn: &Connection, sql: &str) -> i64 {
 }
 
 /// Upgrades a copy of the fixture by starting the real server on it.
-fn upgraded() -> (tempfile::TempDir, PathBuf) {
-    let (dir, db) = v1_copy();
-    TestServer::start_on(&db, |_| {}).stop();
-    (dir, db)
+fn upgraded(fixture: &str) -> Copy {
+    let copy = copy_of(fixture);
+    TestServer::start_on(&copy.db, |_| {}).stop();
+    copy
 }
 
 #[test]
 fn readers_say_how_to_upgrade_and_leave_the_file_alone() {
-    let (_dir, db) = v1_copy();
-    let before = std::fs::read(&db).expect("read");
-    for args in [
-        &["query", "conversions"][..],
-        &["stats"],
-        &["show", "offer", "1"],
-    ] {
-        let run = evarchive(&db, args);
-        assert_eq!(run.code, Some(1), "{args:?}: {}", run.stderr);
-        assert_eq!(run.stdout, "");
-        for words in ["schema version 1", "evarchive serve", "upgrade it in place"] {
-            assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
+    for (version, fixture) in FIXTURES {
+        let copy = copy_of(fixture);
+        let db = &copy.db;
+        let before = std::fs::read(db).expect("read");
+        for args in [
+            &["query", "conversions"][..],
+            &["stats"],
+            &["show", "offer", "1"],
+            &["dump"],
+            &["verify"],
+        ] {
+            let run = evarchive(db, args);
+            assert_eq!(run.code, Some(1), "v{version} {args:?}: {}", run.stderr);
+            assert_eq!(run.stdout, "");
+            let says = format!("schema version {version}");
+            for words in [&says[..], "evarchive serve", "upgrade it in place"] {
+                assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
+            }
         }
+        assert_eq!(std::fs::read(db).expect("read"), before, "untouched");
     }
-    assert_eq!(std::fs::read(&db).expect("read"), before, "untouched");
 }
 
 #[test]
 fn bodies_deliveries_and_typed_rows_read_back_as_before() {
-    let (_dir, db) = upgraded();
-    let (old, new) = (read_only(Path::new(FIXTURE)), read_only(&db));
-    assert_eq!(count(&new, "PRAGMA user_version"), 2);
+    for (version, fixture) in FIXTURES {
+        let copy = upgraded(fixture);
+        reads_back_as_before(&copy.original, &copy.db);
+        verify_finds_nothing_wrong(&copy.db, version);
+    }
+}
+
+fn verify_finds_nothing_wrong(db: &Path, version: i64) {
+    let run = evarchive(db, &["verify"]);
+    assert_eq!(
+        run.code,
+        Some(0),
+        "v{version}: {}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("0 problems"),
+        "v{version}: {}",
+        run.stdout
+    );
+}
+
+fn reads_back_as_before(original: &Path, db: &Path) {
+    let (old, new) = (read_only(original), read_only(db));
+    assert_eq!(count(&new, "PRAGMA user_version"), SCHEMA_VERSION);
     assert_eq!(
         rows(&new, "PRAGMA integrity_check"),
         [[Value::Text("ok".into())]]
@@ -83,8 +139,22 @@ fn bodies_deliveries_and_typed_rows_read_back_as_before() {
         0
     );
 
-    let bodies = "SELECT body_id, sha256, raw FROM bodies ORDER BY body_id";
-    assert_eq!(rows(&old, bodies), rows(&new, bodies), "raw bodies");
+    // Bodies archived before stay as received (codec 0) and read back equal.
+    let old_bodies = rows(
+        &old,
+        "SELECT body_id, sha256, raw FROM bodies ORDER BY body_id",
+    );
+    let new_bodies = rows(
+        &new,
+        "SELECT body_id, sha256, stored FROM bodies WHERE codec = 0 ORDER BY body_id",
+    );
+    assert_eq!(old_bodies, new_bodies, "raw bodies");
+    for row in &old_bodies {
+        let (Value::Integer(id), Value::Blob(raw)) = (&row[0], &row[2]) else {
+            panic!("a body row")
+        };
+        assert_eq!(&common::body_as_received(db, *id), raw, "body {id}");
+    }
     let deliveries = "SELECT delivery_id, received_at, kind, kind_source, method, body_id,
                              resource_ids, sender, forwarded_for
                       FROM deliveries ORDER BY delivery_id";
@@ -92,8 +162,10 @@ fn bodies_deliveries_and_typed_rows_read_back_as_before() {
     let refusals = "SELECT * FROM refusals ORDER BY refusal_id";
     assert_eq!(rows(&old, refusals), rows(&new, refusals), "refusals");
     assert_eq!(count(&new, "SELECT count(*) FROM refusals"), 4);
-    // Every setting kept; serve adds its own notes (archive id, last start).
-    let settings = "SELECT name, value FROM settings ORDER BY name";
+    // Every setting kept but the notes serve rewrites at each start (and adds
+    // when missing: the archive id).
+    let settings = "SELECT name, value FROM settings
+                    WHERE name NOT IN ('last_started_at', 'health_probe_at') ORDER BY name";
     let kept = rows(&new, settings);
     assert!(rows(&old, settings).iter().all(|row| kept.contains(row)));
     assert_eq!(
@@ -145,17 +217,76 @@ fn bodies_deliveries_and_typed_rows_read_back_as_before() {
     }
 }
 
+/// The counters `stats` reads, but the arrival times (which a replay cannot
+/// keep) and refusals (which it does not repeat).
+const COUNTED: &str = "SELECT kind, deliveries, redeliveries, versions, resources
+                       FROM counters WHERE deliveries > 0 ORDER BY kind";
+
+#[test]
+fn the_counters_match_those_of_the_same_deliveries_received_live() {
+    for (version, fixture) in FIXTURES {
+        let copy = upgraded(fixture);
+        let replayed_dir = tempfile::tempdir().expect("temp dir");
+        let replayed = replayed_dir.path().join("replayed.db");
+        let server = TestServer::start_on(&replayed, |_| {});
+        let old = read_only(&copy.original);
+        let deliveries = "SELECT d.kind, d.kind_source, d.method, b.raw
+                          FROM deliveries AS d JOIN bodies AS b USING (body_id)
+                          ORDER BY delivery_id";
+        for row in rows(&old, deliveries) {
+            let [
+                Value::Text(kind),
+                Value::Text(source),
+                Value::Text(method),
+                Value::Blob(body),
+            ] = &row[..]
+            else {
+                panic!("a delivery row: {row:?}")
+            };
+            let reply = match (method.as_str(), source.as_str()) {
+                ("GET", _) => {
+                    let query = String::from_utf8(body.clone()).expect("a query string");
+                    let url =
+                        server.url(&format!("/webhooks/{kind}?{query}&token={}", common::TOKEN));
+                    common::reply_of(ureq::get(&url).call().expect("GET delivery"))
+                }
+                (_, "detected") => server.post("/webhooks", body),
+                _ => server.post_kind(kind, body),
+            };
+            assert_eq!(reply.status, 200, "v{version} {kind}: {:?}", reply.json);
+        }
+        server.stop();
+        let counted = |db: &Path| rows(&read_only(db), COUNTED);
+        assert_eq!(counted(&copy.db), counted(&replayed), "v{version}");
+        // Each delivery's outcome is the one it gets today.
+        let outcomes = |db: &Path| {
+            rows(
+                &read_only(db),
+                "SELECT delivery_id, outcome FROM deliveries ORDER BY delivery_id",
+            )
+        };
+        assert_eq!(outcomes(&copy.db), outcomes(&replayed), "v{version}");
+        // Refusals are counted as far as the earlier release's log went.
+        assert_eq!(
+            count(&read_only(&copy.db), "SELECT sum(refused) FROM counters"),
+            count(&old, "SELECT count(*) FROM refusals"),
+        );
+        // And `stats` reads them.
+        let stats = evarchive(&copy.db, &["stats", "--format", "csv"]);
+        assert_eq!(stats.code, Some(0), "{}", stats.stderr);
+        assert!(stats.stdout.contains("conversion"), "{}", stats.stdout);
+    }
+}
+
 #[test]
 fn the_v1_archive_is_brought_to_the_new_rules() {
-    let (_dir, db) = upgraded();
-    let new = read_only(&db);
+    let copy = upgraded(FIXTURES[0].1);
+    let db = &copy.db;
+    let new = read_only(db);
     // One partner body sent as affiliate_created and as affiliate_updated is one
     // version; the partner is one resource of three versions.
     assert_eq!(
-        count(
-            &read_only(Path::new(FIXTURE)),
-            "SELECT count(*) FROM versions"
-        ),
+        count(&read_only(&copy.original), "SELECT count(*) FROM versions"),
         21
     );
     assert_eq!(count(&new, "SELECT count(*) FROM versions"), 20);
@@ -195,7 +326,7 @@ fn the_v1_archive_is_brought_to_the_new_rules() {
     // approved → rejected → approved (same conversion time): approved again,
     // by the last delivery, which is now recorded as the restoration it was.
     let stats = evarchive(
-        &db,
+        db,
         &[
             "query",
             "conversions",
@@ -220,7 +351,7 @@ fn the_v1_archive_is_brought_to_the_new_rules() {
         ),
         [[Value::Text("restored".into())]]
     );
-    let show = evarchive(&db, &["show", "conversion", "10000001"]);
+    let show = evarchive(db, &["show", "conversion", "10000001"]);
     assert_eq!(show.code, Some(0), "{}", show.stderr);
     let states: Vec<&str> = show
         .stdout
@@ -253,6 +384,7 @@ fn schema(db: &Path) -> Vec<(String, String, String)> {
             .join(" ")
             .replace("( ", "(")
             .replace(" )", ")")
+            .replace(" ,", ",")
     };
     let mut statement = conn
         .prepare("SELECT type, name, coalesce(sql, '') FROM sqlite_schema ORDER BY type, name")
@@ -268,19 +400,26 @@ fn schema(db: &Path) -> Vec<(String, String, String)> {
 
 #[test]
 fn an_upgraded_archive_has_the_schema_a_new_one_gets() {
-    let (_dir, db) = upgraded();
     let fresh_dir = tempfile::tempdir().expect("temp dir");
     let fresh = fresh_dir.path().join("fresh.db");
     TestServer::start_on(&fresh, |_| {}).stop();
-    assert_eq!(schema(&db), schema(&fresh));
     let application_id = |db: &Path| count(&read_only(db), "PRAGMA application_id");
-    assert_eq!(application_id(&db), application_id(&fresh));
+    for (version, fixture) in FIXTURES {
+        let copy = upgraded(fixture);
+        assert_eq!(schema(&copy.db), schema(&fresh), "v{version}");
+        assert_eq!(application_id(&copy.db), application_id(&fresh));
+    }
 }
 
 #[test]
 fn an_upgraded_archive_keeps_taking_deliveries() {
-    let (_dir, db) = v1_copy();
-    let server = TestServer::start_on(&db, |_| {});
+    for (_, fixture) in FIXTURES {
+        keeps_taking_deliveries(&copy_of(fixture).db);
+    }
+}
+
+fn keeps_taking_deliveries(db: &Path) {
+    let server = TestServer::start_on(db, |_| {});
     // The same conversion, rejected once more and then approved again.
     let rejected = edited_sample("conversion_registered", |doc| {
         doc["status"] = json!("rejected");

@@ -23,6 +23,9 @@ pub fn run(options: &Options) -> Result<(), String> {
     let start = now - days * 86_400;
     let span = (days * 86_400) as f64;
 
+    let started = Instant::now();
+    let mut loader = Loader::open(Path::new(&db), 4096, "")?;
+    let dictionaries = loader.dictionaries();
     // One thread makes and prepares bodies (as HTTP workers would), the writer
     // thread stores them; the channel keeps the two cores busy.
     let (bodies, prepared_rx) = sync_channel(4096);
@@ -32,7 +35,7 @@ pub fn run(options: &Options) -> Result<(), String> {
             // Times grow with n, as arrivals do, with a little disorder.
             let time = start + (n as f64 / rows as f64 * span) as i64 - (n % 600) as i64;
             let time = time.min(now - 1);
-            let delivery = prepared(factory.body(n, time), (time + 5) * 1000)?;
+            let delivery = prepared(factory.body(n, time), (time + 5) * 1000, &dictionaries)?;
             if bodies.send(delivery).is_err() {
                 break;
             }
@@ -40,8 +43,6 @@ pub fn run(options: &Options) -> Result<(), String> {
         Ok(())
     });
 
-    let started = Instant::now();
-    let mut loader = Loader::open(Path::new(&db), 4096, "")?;
     let mut last_report = Instant::now();
     for delivery in prepared_rx {
         loader.submit(delivery)?;

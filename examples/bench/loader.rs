@@ -6,8 +6,12 @@ use std::collections::VecDeque;
 use std::path::Path;
 
 use evarchive::ingest::{Arrival, prepare_delivery};
+use evarchive::store::bodies::Dictionaries;
 use evarchive::store::writer::DeliveryReply;
-use evarchive::store::{Archive, ArchiveOptions, IncomingDelivery, WriterHandle, WriterLimits};
+use evarchive::store::{
+    Archive, ArchiveOptions, IncomingDelivery, TrainingRules, WriterHandle, WriterLimits,
+};
+use std::sync::Arc;
 
 /// Replies awaited at most before submitting more.
 const IN_FLIGHT: usize = 8192;
@@ -31,6 +35,12 @@ impl Loader {
             disk_reserve: 0,
             token: Some("bench-token-0123456789".to_owned()),
             token_candidate: String::new(),
+            // Train as soon as there are enough bodies, as a long-running
+            // serve would have by then.
+            training: TrainingRules {
+                every: std::time::Duration::from_secs(1),
+                ..TrainingRules::default()
+            },
         };
         if !experiment.is_empty() {
             Archive::open(db, options.clone())
@@ -47,6 +57,11 @@ impl Loader {
             pending: VecDeque::new(),
             stored: 0,
         })
+    }
+
+    /// The dictionaries to prepare deliveries with.
+    pub fn dictionaries(&self) -> Arc<Dictionaries> {
+        self.archive.dictionaries()
     }
 
     pub fn submit(&mut self, delivery: IncomingDelivery) -> Result<(), String> {
@@ -82,8 +97,13 @@ impl Loader {
     }
 }
 
-/// A conversion body as `serve` would have prepared it on arrival.
-pub fn prepared(body: Vec<u8>, received_at: i64) -> Result<IncomingDelivery, String> {
+/// A conversion body as `serve` would have prepared it on arrival
+/// (compressed with the archive's dictionaries).
+pub fn prepared(
+    body: Vec<u8>,
+    received_at: i64,
+    dictionaries: &Dictionaries,
+) -> Result<IncomingDelivery, String> {
     prepare_delivery(
         Some(evarchive::everflow::WebhookKind::ConversionRegistered),
         body.into(),
@@ -94,6 +114,7 @@ pub fn prepared(body: Vec<u8>, received_at: i64) -> Result<IncomingDelivery, Str
             sender: Some("127.0.0.1".to_owned()),
             forwarded_for: None,
         },
+        dictionaries,
     )
     .map_err(|e| e.to_string())
 }

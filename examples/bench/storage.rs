@@ -16,17 +16,19 @@ pub fn run(options: &Options) -> Result<(), String> {
     let now = jiff::Timestamp::now().as_second();
     let mut rates = Vec::new();
     for run in 0..runs {
+        let dir = scratch_dir(&format!("storage-{run}"))?;
+        let mut loader = Loader::open(&dir.join("archive.db"), 512, &options.text("sql", ""))?;
+        let dictionaries = loader.dictionaries();
         let deliveries = (1..=rows)
             .map(|n| {
                 prepared(
                     factory.body(run * rows + n, now - (rows - n) as i64),
                     now * 1000,
+                    &dictionaries,
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let dir = scratch_dir(&format!("storage-{run}"))?;
         let started = Instant::now();
-        let mut loader = Loader::open(&dir.join("archive.db"), 512, &options.text("sql", ""))?;
         for delivery in deliveries {
             loader.submit(delivery)?;
         }

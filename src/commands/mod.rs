@@ -1,5 +1,6 @@
 //! One module per subcommand, each with a `run`.
 
+pub mod dump;
 pub mod export;
 pub mod query;
 mod reading;
@@ -9,3 +10,4 @@ pub mod report;
 pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod verify;

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::commands::reading::{self, note_hidden_columns};
 use crate::config::StatsConfig;
 use crate::error::{Error, Result};
-use crate::everflow::{ResourceType, WebhookKind};
+use crate::everflow::ResourceType;
 use crate::output::Format;
 use crate::rows::{Column, ColumnKind, Value};
 use crate::store::read::{TypeStats, open_reader, refusals_without_kind, type_stats};
@@ -17,8 +17,7 @@ pub fn run(config: StatsConfig) -> Result<()> {
         .into_iter()
         .map(|resource_type| type_stats(&conn, resource_type))
         .collect::<Result<_>>()?;
-    let kinds: Vec<&str> = WebhookKind::ALL.iter().map(|k| k.as_str()).collect();
-    let unattributed_refusals = refusals_without_kind(&conn, &kinds)?;
+    let unattributed_refusals = refusals_without_kind(&conn)?;
 
     use ColumnKind::{Code, Integer, TimeMillis};
     let columns = [

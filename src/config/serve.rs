@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
-use crate::store::WriterLimits;
+use crate::store::{TrainingRules, WriterLimits};
 
 /// Tokens travel in URLs pasted into Everflow, so they must survive that
 /// unescaped, and be long enough not to be guessed.
@@ -30,6 +30,9 @@ pub struct ServeConfig {
     /// Bytes kept free on the archive's disk (a reserve file, and the floor
     /// below which deliveries wait).
     pub disk_reserve: u64,
+    /// When bodies' compression dictionaries are trained (not a flag; tests
+    /// train early).
+    pub training: TrainingRules,
     /// Serve HTTPS with these files; None means plain HTTP (e.g. behind a proxy).
     pub tls: Option<TlsFiles>,
 }
@@ -67,6 +70,7 @@ impl ServeConfig {
             writer_limits: WriterLimits::default(),
             body_budget: DEFAULT_BODY_BUDGET,
             disk_reserve: DEFAULT_DISK_RESERVE_MIB * MIB,
+            training: TrainingRules::default(),
             tls: None,
         }
     }
@@ -111,6 +115,7 @@ impl ServeConfig {
             writer_limits: WriterLimits::default(),
             body_budget: DEFAULT_BODY_BUDGET,
             disk_reserve: args.disk_reserve * MIB,
+            training: TrainingRules::default(),
             tls,
         })
     }

@@ -77,6 +77,12 @@ impl ResourceType {
         }
     }
 
+    pub fn from_name(name: &str) -> Option<ResourceType> {
+        ResourceType::ALL
+            .into_iter()
+            .find(|resource_type| resource_type.as_str() == name)
+    }
+
     /// The event types that carry this resource.
     pub fn kinds(self) -> Vec<WebhookKind> {
         WebhookKind::ALL

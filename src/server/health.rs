@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::state::AppState;
+use crate::store::read::delivery_count;
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let probe = match state.writer.probe() {
@@ -21,12 +22,7 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let reads = state.reads.clone();
     let deliveries = web::block(move || -> Result<i64, String> {
         let conn = reads.get().map_err(|e| e.to_string())?;
-        conn.query_row(
-            "SELECT coalesce(max(delivery_id), 0) FROM deliveries",
-            [],
-            |row| row.get(0),
-        )
-        .map_err(|e| e.to_string())
+        delivery_count(&conn).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())

@@ -94,6 +94,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             disk_reserve: config.disk_reserve,
             token: config.token.clone(),
             token_candidate,
+            training: config.training,
         },
     )?;
     serve(config, listener, tls, archive)
@@ -138,6 +139,7 @@ pub fn serve(
         body_budget: BodyBudget::new(config.body_budget.max(2 * config.max_body)),
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
+        dictionaries: archive.dictionaries(),
     });
     let server = HttpServer::new(move || {
         App::new()

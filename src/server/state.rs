@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::auth::TokenCheck;
 use super::budget::BodyBudget;
 use super::unauthorized::Unauthorized;
+use crate::store::bodies::Dictionaries;
 use crate::store::health::ArchiveHealth;
 use crate::store::{ReadPool, WriterHandle};
 
@@ -20,4 +21,6 @@ pub struct AppState {
     pub unauthorized: Arc<Unauthorized>,
     /// What the writer and the checkpointer last found.
     pub health: Arc<ArchiveHealth>,
+    /// Bodies are compressed where they are prepared, here.
+    pub dictionaries: Arc<Dictionaries>,
 }

@@ -11,8 +11,7 @@ use super::body::{BodyLimits, read_limited};
 use super::error::WebhookError;
 use super::state::AppState;
 use crate::everflow::kind::WebhookKind;
-use crate::everflow::query_pairs_document;
-use crate::ingest::{Arrival, prepare_delivery};
+use crate::ingest::{Arrival, prepare_delivery, query_document};
 use crate::store::incoming::REFUSAL_PREFIX_BYTES;
 use crate::store::{Refusal, Rejected, WriteFailed};
 
@@ -77,16 +76,7 @@ async fn receive(
         state.unauthorized.count(sender_of(&req));
         return Err(WebhookError::Unauthorized);
     }
-    match archive(
-        &req,
-        declared.as_deref(),
-        query,
-        payload,
-        &state,
-        received_at,
-    )
-    .await
-    {
+    match archive(&req, declared.as_deref(), payload, &state, received_at).await {
         Ok(response) => Ok(response),
         Err(refused) => {
             let status = actix_web::ResponseError::status_code(&refused.error).as_u16();
@@ -130,7 +120,6 @@ async fn receive(
 async fn archive(
     req: &HttpRequest,
     declared: Option<&str>,
-    query: Vec<(String, String)>,
     payload: web::Payload,
     state: &AppState,
     received_at: i64,
@@ -170,13 +159,7 @@ async fn archive(
 
     // A GET delivery's fields are its query pairs, read as the JSON object of
     // strings they spell.
-    let get_document = is_get.then(|| {
-        let pairs: Vec<(String, String)> = query
-            .into_iter()
-            .filter(|(name, _)| name != "token")
-            .collect();
-        query_pairs_document(&pairs)
-    });
+    let get_document = is_get.then(|| query_document(&String::from_utf8_lossy(&raw)));
     let arrival = Arrival {
         received_at,
         method: method_name(req),
@@ -192,6 +175,7 @@ async fn archive(
         raw.clone(),
         get_document.as_ref().map(String::as_bytes),
         arrival,
+        &state.dictionaries,
     )
     .map_err(|e| Refused::new(WebhookError::from(e), &raw, raw.len()))?;
     let resource_ids: Vec<String> = delivery

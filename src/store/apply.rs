@@ -10,7 +10,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::incoming::{DeliveryOutcome, IncomingDelivery, StoredDelivery};
-use super::typed_rows::{insert_typed_row, set_typed_row_current};
+use super::typed_rows::{RowOrigin, insert_typed_row, set_typed_row_current};
 use crate::everflow::records::ResourceRecord;
 
 /// What storing one resource means, decided by looking at the archive.
@@ -48,6 +48,14 @@ impl Plan {
     }
 
     /// The body row holding these exact bytes, when the lookup found one.
+    /// (new versions, new resources) it adds.
+    fn adds(&self) -> (u32, u32) {
+        match self {
+            Plan::NewVersion { outcome, .. } => (1, u32::from(*outcome == DeliveryOutcome::New)),
+            _ => (0, 0),
+        }
+    }
+
     fn same_bytes(&self) -> Option<i64> {
         match self {
             Plan::Redelivery { same_bytes, .. } | Plan::Restore { same_bytes, .. } => *same_bytes,
@@ -79,11 +87,14 @@ pub fn apply_delivery(
             None => insert_body(conn, delivery)?,
         };
         let outcome = plan.outcome();
+        let (new_versions, new_resources) = plan.adds();
         let delivery_id = insert_delivery(conn, delivery, body_id, &resource_ids, outcome)?;
         carry_out(conn, delivery, resource, plan, body_id, delivery_id)?;
         return Ok(StoredDelivery {
             delivery_id,
             outcome,
+            new_versions,
+            new_resources,
         });
     }
 
@@ -98,9 +109,13 @@ pub fn apply_delivery(
         DeliveryOutcome::Duplicate,
     )?;
     let mut outcome = DeliveryOutcome::Duplicate;
+    let (mut new_versions, mut new_resources) = (0, 0);
     for resource in &delivery.resources {
         let plan = plan(conn, delivery, resource)?;
         outcome = outcome.combine(plan.outcome());
+        let (versions, resources) = plan.adds();
+        new_versions += versions;
+        new_resources += resources;
         carry_out(conn, delivery, resource, plan, body_id, delivery_id)?;
     }
     if outcome != DeliveryOutcome::Duplicate {
@@ -110,6 +125,8 @@ pub fn apply_delivery(
     Ok(StoredDelivery {
         delivery_id,
         outcome,
+        new_versions,
+        new_resources,
     })
 }
 
@@ -142,8 +159,18 @@ fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Resu
 }
 
 fn insert_body(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
-    conn.prepare_cached("INSERT INTO bodies (sha256, raw) VALUES (?1, ?2)")?
-        .execute(params![&delivery.body_sha256[..], &delivery.raw[..]])?;
+    let body = &delivery.body;
+    conn.prepare_cached(
+        "INSERT INTO bodies (sha256, stored, codec, dictionary_id, length)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        &delivery.body_sha256[..],
+        &body.bytes[..],
+        body.codec as i64,
+        body.dictionary_id,
+        body.length as i64,
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -323,7 +350,13 @@ fn carry_out(
                 is_current,
             ])?;
             let version_id = conn.last_insert_rowid();
-            insert_typed_row(conn, delivery, resource, version_id, is_current)?;
+            let origin = RowOrigin {
+                version_id,
+                kind: delivery.kind,
+                is_current,
+                received_at: delivery.received_at,
+            };
+            insert_typed_row(conn, &origin, resource)?;
         }
     }
     Ok(())

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::bodies::Dictionaries;
 use super::checkpointer::{self, Checkpointer};
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
@@ -13,6 +14,8 @@ use super::identity::ArchiveFile;
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::{ReadPool, read_pool};
 use super::settings;
+use super::trainer::{Trainer, TrainingRules};
+use super::writer::stats::WriterStats;
 use super::writer::{WriterHandle, WriterLimits, WriterThread, WriterWatch};
 use crate::error::{Error, Result};
 
@@ -26,6 +29,8 @@ pub struct ArchiveOptions {
     /// keeps, made from `token_candidate` on first use.
     pub token: Option<String>,
     pub token_candidate: String,
+    /// When bodies' dictionaries are trained.
+    pub training: TrainingRules,
 }
 
 /// Read connections for health checks; the CLI reads with its own connections.
@@ -38,7 +43,9 @@ pub struct Archive {
     token_generated: bool,
     writer: WriterThread,
     checkpointer: Checkpointer,
+    trainer: Trainer,
     health: Arc<ArchiveHealth>,
+    dictionaries: Arc<Dictionaries>,
     reads: ReadPool,
 }
 
@@ -61,6 +68,7 @@ impl Archive {
             Some(token) => (token, false),
             None => settings::webhook_token(&conn, options.token_candidate)?,
         };
+        let dictionaries = Arc::new(Dictionaries::load(&conn)?);
         let health = Arc::new(ArchiveHealth::default());
         disk.take_reserve();
         let checkpointer = Checkpointer::spawn(
@@ -82,6 +90,12 @@ impl Archive {
                 source,
             }
         })?;
+        let trainer = Trainer::spawn(
+            path,
+            writer.handle(),
+            Arc::clone(&dictionaries),
+            options.training,
+        )?;
         Ok(Archive {
             path: path.to_owned(),
             state,
@@ -89,7 +103,9 @@ impl Archive {
             token_generated,
             writer,
             checkpointer,
+            trainer,
             health,
+            dictionaries,
             reads,
         })
     }
@@ -121,8 +137,19 @@ impl Archive {
         self.reads.clone()
     }
 
+    /// The dictionaries bodies are compressed with (on the HTTP workers).
+    pub fn dictionaries(&self) -> Arc<Dictionaries> {
+        Arc::clone(&self.dictionaries)
+    }
+
+    /// The writer's counters, for monitoring.
+    pub fn writer_stats(&self) -> Arc<WriterStats> {
+        self.writer.handle().stats()
+    }
+
     /// Commits whatever is queued, checkpoints, and stops the threads.
     pub fn stop(self) {
+        self.trainer.stop();
         self.writer.stop();
         self.checkpointer.stop();
     }

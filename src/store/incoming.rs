@@ -1,6 +1,7 @@
 //! What the server hands the writer: a delivery already parsed and extracted,
 //! or a refused request worth remembering.
 
+use super::bodies::StoredBody;
 use crate::everflow::KindSource;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::records::ResourceRecord;
@@ -16,8 +17,11 @@ pub struct IncomingDelivery {
     pub method: &'static str,
     pub sender: Option<String>,
     pub forwarded_for: Option<String>,
-    /// The body exactly as received (for GET, the query string without the token).
-    pub raw: bytes::Bytes,
+    /// The body as it will be kept (compressed on the HTTP worker); as
+    /// received it was the POST body, or for GET the query string without
+    /// the token.
+    pub body: StoredBody,
+    /// SHA-256 of the body as received.
     pub body_sha256: [u8; 32],
     pub resources: Vec<ResourceRecord>,
 }
@@ -63,6 +67,9 @@ impl DeliveryOutcome {
 pub struct StoredDelivery {
     pub delivery_id: i64,
     pub outcome: DeliveryOutcome,
+    /// Versions it added, and how many of them were of resources never seen.
+    pub new_versions: u32,
+    pub new_resources: u32,
 }
 
 /// An authenticated request we refused, kept in the capped `refusals` log.

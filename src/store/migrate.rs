@@ -15,10 +15,16 @@ pub struct Migration {
 }
 
 /// Every step, in order; the last one's version is the current schema's.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 2,
-    sql: include_str!("../../migrations/0002_resource_identity.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 2,
+        sql: include_str!("../../migrations/0002_resource_identity.sql"),
+    },
+    Migration {
+        version: 3,
+        sql: include_str!("../../migrations/0003_compressed_bodies.sql"),
+    },
+];
 
 /// Runs the steps after `from`, in one transaction, and records the version
 /// each reached. Foreign keys are off while tables are rebuilt (SQLite's

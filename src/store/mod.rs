@@ -3,16 +3,20 @@
 
 mod apply;
 mod archive;
+pub mod bodies;
 pub mod checkpointer;
+mod counters;
 pub mod disk;
 pub mod health;
 pub mod identity;
 pub mod incoming;
+mod kept_body;
 mod migrate;
 pub mod open;
 pub mod pool;
 pub mod read;
 pub mod settings;
+mod trainer;
 mod typed_rows;
 pub mod writer;
 
@@ -20,4 +24,5 @@ pub use archive::{Archive, ArchiveOptions};
 pub use incoming::{DeliveryOutcome, IncomingDelivery, Refusal, StoredDelivery};
 pub use open::{ArchiveState, OpenMode, open_archive};
 pub use pool::{ReadPool, read_pool};
+pub use trainer::TrainingRules;
 pub use writer::{Rejected, WriteFailed, WriterHandle, WriterLimits, WriterThread};

@@ -2,8 +2,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::incoming::IncomingDelivery;
-use crate::everflow::kind::Family;
+use crate::everflow::kind::{Family, WebhookKind};
 use crate::everflow::records::{
     AccountColumns, BlockedVariableColumns, ConversionColumns, OfferApprovalColumns, OfferColumns,
     ResourceRecord, SignupVerdictColumns, TypedColumns,
@@ -37,18 +36,25 @@ pub fn set_typed_row_current(
     Ok(())
 }
 
+/// Where a typed row comes from: its version, the event type that first
+/// carried it, and when that delivery arrived (Unix milliseconds).
+pub struct RowOrigin {
+    pub version_id: i64,
+    pub kind: WebhookKind,
+    pub is_current: bool,
+    pub received_at: i64,
+}
+
 pub fn insert_typed_row(
     conn: &Connection,
-    delivery: &IncomingDelivery,
+    origin: &RowOrigin,
     resource: &ResourceRecord,
-    version_id: i64,
-    is_current: bool,
 ) -> rusqlite::Result<()> {
     let row = RowHead {
-        version_id,
-        kind: delivery.kind.as_str(),
-        is_current,
-        received_at: delivery.received_at,
+        version_id: origin.version_id,
+        kind: origin.kind.as_str(),
+        is_current: origin.is_current,
+        received_at: origin.received_at,
     };
     match &resource.columns {
         TypedColumns::Conversion(c) => insert_conversion(conn, &row, c),

@@ -83,6 +83,13 @@ impl TestServer {
         }
     }
 
+    /// Stops the server, then hands its archive to `use_archive` (the
+    /// archive's directory lives until it returns).
+    pub fn stop_keeping_archive(mut self, use_archive: impl FnOnce(&Path)) {
+        self.shutdown();
+        use_archive(&self.db);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
@@ -104,6 +111,17 @@ impl TestServer {
     pub fn archive(&self) -> Connection {
         Connection::open_with_flags(&self.db, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .expect("archive opens")
+    }
+
+    /// Body `body_id` as received, read back the way evarchive reads it
+    /// (bodies are kept compressed).
+    pub fn body(&self, body_id: i64) -> Vec<u8> {
+        body_as_received(&self.db, body_id)
+    }
+
+    /// The body of the first row `sql` returns (a `body_id`), as received.
+    pub fn body_of(&self, sql: &str) -> Vec<u8> {
+        self.body(self.count(sql))
     }
 
     pub fn count(&self, sql: &str) -> i64 {
@@ -146,6 +164,15 @@ pub fn reply_of(response: ureq::Response) -> Reply {
         json,
         retry_after,
     }
+}
+
+/// Body `body_id` of the archive at `db`, as received.
+pub fn body_as_received(db: &Path, body_id: i64) -> Vec<u8> {
+    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open");
+    let dictionaries = evarchive::store::bodies::Dictionaries::load(&conn).expect("dictionaries");
+    evarchive::store::read::body(&conn, &dictionaries, body_id)
+        .expect("readable")
+        .unwrap_or_else(|| panic!("no body {body_id}"))
 }
 
 pub fn samples_dir() -> PathBuf {

@@ -1,9 +1,11 @@
 //! The read queries behind `show` and `stats`.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::Result;
-use crate::everflow::ResourceType;
+use crate::everflow::{ResourceType, WebhookKind};
+use crate::store::bodies::Dictionaries;
+use crate::store::kept_body::{KEPT_BODY_COLUMNS, KeptBody};
 
 /// One version of a resource, with its body as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,14 +36,15 @@ pub fn versions_of(
     // Two index ranges: the identity itself, and the composite identities it
     // starts (`id:` up to, not including, `id;`). (As one OR, SQLite would
     // scan every version of the type.)
+    let dictionaries = Dictionaries::load(conn)?;
     let mut statement = conn.prepare_cached(
         "SELECT v.version_id, v.kind, v.resource_id, v.fact_time, v.first_received_at,
-                v.last_received_at, v.redeliveries, v.is_current, b.raw
+                v.last_received_at, v.redeliveries, v.is_current, b.body_id
          FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
          WHERE v.resource_type = ?1 AND v.resource_id = ?2
          UNION ALL
          SELECT v.version_id, v.kind, v.resource_id, v.fact_time, v.first_received_at,
-                v.last_received_at, v.redeliveries, v.is_current, b.raw
+                v.last_received_at, v.redeliveries, v.is_current, b.body_id
          FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
          WHERE v.resource_type = ?1 AND v.resource_id >= ?3 AND v.resource_id < ?4",
     )?;
@@ -50,22 +53,26 @@ pub fn versions_of(
     )?;
     let (from, to) = (format!("{id}:"), format!("{id};"));
     let found = statement.query_map(params![resource_type.as_str(), id, from, to], |row| {
-        Ok(VersionRecord {
-            version_id: row.get(0)?,
-            kind: row.get(1)?,
-            resource_id: row.get(2)?,
-            fact_time: row.get(3)?,
-            first_received_at: row.get(4)?,
-            last_received_at: row.get(5)?,
-            redeliveries: row.get(6)?,
-            is_current: row.get(7)?,
-            restored_at: Vec::new(),
-            raw: row.get(8)?,
-        })
+        Ok((
+            VersionRecord {
+                version_id: row.get(0)?,
+                kind: row.get(1)?,
+                resource_id: row.get(2)?,
+                fact_time: row.get(3)?,
+                first_received_at: row.get(4)?,
+                last_received_at: row.get(5)?,
+                redeliveries: row.get(6)?,
+                is_current: row.get(7)?,
+                restored_at: Vec::new(),
+                raw: Vec::new(),
+            },
+            row.get::<_, i64>(8)?,
+        ))
     })?;
     let mut versions = Vec::new();
     for version in found {
-        let mut version = version?;
+        let (mut version, body_id) = version?;
+        version.raw = body(conn, &dictionaries, body_id)?.unwrap_or_default();
         version.restored_at = restorations
             .query_map([version.version_id], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -88,6 +95,20 @@ pub fn versions_of(
     Ok(versions)
 }
 
+/// A body as received, read back from what is kept.
+pub fn body(
+    conn: &Connection,
+    dictionaries: &Dictionaries,
+    body_id: i64,
+) -> Result<Option<Vec<u8>>> {
+    let sql = format!("SELECT {KEPT_BODY_COLUMNS} FROM bodies AS b WHERE b.body_id = ?1");
+    let kept = conn
+        .prepare_cached(&sql)?
+        .query_row([body_id], |row| KeptBody::from_row(row, 0))
+        .optional()?;
+    kept.map(|kept| kept.read_back(dictionaries)).transpose()
+}
+
 /// Figures for `stats`, per resource type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeStats {
@@ -105,59 +126,51 @@ pub struct TypeStats {
     pub last_received_at: Option<i64>,
 }
 
+/// A type's figures, from the counters the writer keeps (a row per kind:
+/// a dozen rows, whatever the archive's size).
 pub fn type_stats(conn: &Connection, resource_type: ResourceType) -> Result<TypeStats> {
-    let (resources, versions) = conn
+    let kinds: Vec<&str> = resource_type
+        .kinds()
+        .into_iter()
+        .map(WebhookKind::as_str)
+        .collect();
+    let stats = conn
         .prepare_cached(
-            "SELECT count(*) FILTER (WHERE is_current = 1), count(*)
-             FROM versions WHERE resource_type = ?1",
+            "SELECT coalesce(sum(resources), 0), coalesce(sum(versions), 0),
+                    coalesce(sum(deliveries), 0), coalesce(sum(redeliveries), 0),
+                    coalesce(sum(refused), 0), min(first_received_at), max(last_received_at)
+             FROM counters WHERE instr(?1, ',' || kind || ',') > 0",
         )?
-        .query_row([resource_type.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let mut stats = TypeStats {
-        resource_type,
-        resources,
-        versions,
-        deliveries: 0,
-        redeliveries: 0,
-        refused: 0,
-        first_received_at: None,
-        last_received_at: None,
-    };
-    let mut deliveries = conn.prepare_cached(
-        "SELECT count(*), count(*) FILTER (WHERE outcome = 'duplicate'),
-                min(received_at), max(received_at)
-         FROM deliveries WHERE kind = ?1",
-    )?;
-    let mut refused = conn.prepare_cached("SELECT count(*) FROM refusals WHERE kind = ?1")?;
-    for kind in resource_type.kinds() {
-        let (count, duplicates, first, last): (i64, i64, Option<i64>, Option<i64>) = deliveries
-            .query_row([kind.as_str()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?;
-        stats.deliveries += count;
-        stats.redeliveries += duplicates;
-        stats.first_received_at = min_known(stats.first_received_at, first);
-        stats.last_received_at = stats.last_received_at.max(last);
-        stats.refused += refused.query_row([kind.as_str()], |r| r.get::<_, i64>(0))?;
-    }
+        .query_row([format!(",{},", kinds.join(","))], |row| {
+            Ok(TypeStats {
+                resource_type,
+                resources: row.get(0)?,
+                versions: row.get(1)?,
+                deliveries: row.get(2)?,
+                redeliveries: row.get(3)?,
+                refused: row.get(4)?,
+                first_received_at: row.get(5)?,
+                last_received_at: row.get(6)?,
+            })
+        })?;
     Ok(stats)
 }
 
-fn min_known(a: Option<i64>, b: Option<i64>) -> Option<i64> {
-    match (a, b) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
+/// Refusals whose URL named no known kind, or that were sent to `/webhooks`.
+pub fn refusals_without_kind(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .query_row("SELECT refused FROM counters WHERE kind = ''", [], |row| {
+            row.get(0)
+        })
+        .optional()?
+        .unwrap_or(0))
 }
 
-/// Refusals whose URL named no known kind, or that were sent to `/webhooks`.
-pub fn refusals_without_kind(conn: &Connection, known: &[&str]) -> Result<i64> {
-    let placeholders = (1..=known.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let sql =
-        format!("SELECT count(*) FROM refusals WHERE kind IS NULL OR kind NOT IN ({placeholders})");
-    let params: Vec<&dyn rusqlite::ToSql> =
-        known.iter().map(|k| k as &dyn rusqlite::ToSql).collect();
-    Ok(conn.query_row(&sql, params.as_slice(), |row| row.get(0))?)
+/// The highest delivery id: how many deliveries the archive has taken.
+pub fn delivery_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce(max(delivery_id), 0) FROM deliveries",
+        [],
+        |row| row.get(0),
+    )?)
 }

@@ -2,8 +2,10 @@
 
 mod aggregate;
 pub mod datasets;
+mod dump;
 mod inspect;
 mod select;
+mod verify;
 
 use std::path::Path;
 
@@ -11,8 +13,12 @@ use rusqlite::Connection;
 
 pub use aggregate::{latest_name, sum_groups};
 pub use datasets::{Dataset, DatasetColumn};
-pub use inspect::{TypeStats, VersionRecord, refusals_without_kind, type_stats, versions_of};
+pub use dump::{DumpFilter, DumpedDelivery, each_delivery};
+pub use inspect::{
+    TypeStats, VersionRecord, body, delivery_count, refusals_without_kind, type_stats, versions_of,
+};
 pub use select::{Selected, select_rows};
+pub use verify::{Problem, Scrub, Step, verify};
 
 use super::open::{OpenMode, open_archive};
 use crate::error::Result;

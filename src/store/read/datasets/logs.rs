@@ -23,7 +23,7 @@ pub static DELIVERIES: Dataset = Dataset {
         col("outcome", Code, "t.outcome"),
         col("resource_ids", Text, "t.resource_ids"),
         col("method", Code, "t.method"),
-        col("bytes", Integer, "length(b.raw)"),
+        col("bytes", Integer, "coalesce(b.length, length(b.stored))"),
         col("sender", Text, "t.sender"),
         col("forwarded_for", Text, "t.forwarded_for"),
     ],

@@ -2,18 +2,22 @@
 //! deliveries are waiting as one transaction (group commit). One fsync then
 //! covers a whole batch, which is what makes durable answers fast.
 
+mod batch;
+pub mod stats;
+
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::apply::apply_delivery;
+use self::batch::commit_batch;
+use self::stats::WriterStats;
 use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::incoming::{IncomingDelivery, Refusal, StoredDelivery};
-use super::settings;
+use crate::everflow::ResourceType;
 
 /// Sizing of the writer's queue.
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +59,15 @@ pub enum WriteFailed {
 pub type DeliveryReply = oneshot::Receiver<Result<StoredDelivery, WriteFailed>>;
 pub type ProbeReply = oneshot::Receiver<Result<(), WriteFailed>>;
 
+/// A dictionary trained for a resource type, to be kept in the archive.
+#[derive(Debug)]
+pub struct NewDictionary {
+    pub resource_type: ResourceType,
+    pub samples: usize,
+    pub versions_at_training: i64,
+    pub bytes: Vec<u8>,
+}
+
 enum Job {
     Delivery(
         IncomingDelivery,
@@ -63,6 +76,8 @@ enum Job {
     Refusal(Refusal, oneshot::Sender<()>),
     /// Proves the archive is writable: commits a small write to the disk.
     Probe(oneshot::Sender<Result<(), WriteFailed>>),
+    /// Keeps a trained dictionary; answers its id.
+    Dictionary(NewDictionary, oneshot::Sender<Result<i64, WriteFailed>>),
     Shutdown,
 }
 
@@ -70,6 +85,7 @@ enum Job {
 #[derive(Clone)]
 pub struct WriterHandle {
     jobs: SyncSender<Job>,
+    stats: Arc<WriterStats>,
 }
 
 impl WriterHandle {
@@ -84,9 +100,7 @@ impl WriterHandle {
     /// would rather wait than be told to retry.
     pub fn submit_waiting(&self, delivery: IncomingDelivery) -> Result<DeliveryReply, Rejected> {
         let (reply, receiver) = oneshot::channel();
-        self.jobs
-            .send(Job::Delivery(delivery, reply))
-            .map_err(|_| Rejected::Stopped)?;
+        self.send_waiting(Job::Delivery(delivery, reply))?;
         Ok(receiver)
     }
 
@@ -110,11 +124,32 @@ impl WriterHandle {
         Ok(receiver)
     }
 
+    /// Keeps a trained dictionary, waiting for room; its id once committed.
+    pub fn keep_dictionary(&self, dictionary: NewDictionary) -> Result<i64, WriteFailed> {
+        let (reply, receiver) = oneshot::channel();
+        self.send_waiting(Job::Dictionary(dictionary, reply))
+            .map_err(|_| WriteFailed::Stopped)?;
+        receiver.blocking_recv().map_err(|_| WriteFailed::Stopped)?
+    }
+
+    /// The writer's counters, for monitoring.
+    pub fn stats(&self) -> Arc<WriterStats> {
+        Arc::clone(&self.stats)
+    }
+
     fn send(&self, job: Job) -> Result<(), Rejected> {
         self.jobs.try_send(job).map_err(|e| match e {
             TrySendError::Full(_) => Rejected::Busy,
             TrySendError::Disconnected(_) => Rejected::Stopped,
-        })
+        })?;
+        self.stats.queued(1);
+        Ok(())
+    }
+
+    fn send_waiting(&self, job: Job) -> Result<(), Rejected> {
+        self.jobs.send(job).map_err(|_| Rejected::Stopped)?;
+        self.stats.queued(1);
+        Ok(())
     }
 }
 
@@ -138,10 +173,14 @@ impl WriterThread {
         watch: WriterWatch,
     ) -> std::io::Result<WriterThread> {
         let (jobs, receiver) = sync_channel(limits.queue_capacity);
-        let handle = WriterHandle { jobs };
+        let stats = Arc::new(WriterStats::default());
+        let handle = WriterHandle {
+            jobs,
+            stats: Arc::clone(&stats),
+        };
         let thread = std::thread::Builder::new()
             .name("archive-writer".to_owned())
-            .spawn(move || run(conn, receiver, limits.max_batch, watch))?;
+            .spawn(move || run(conn, receiver, limits.max_batch, watch, &stats))?;
         Ok(WriterThread { handle, thread })
     }
 
@@ -161,7 +200,13 @@ impl WriterThread {
     }
 }
 
-fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize, watch: WriterWatch) {
+fn run(
+    conn: Connection,
+    jobs: Receiver<Job>,
+    max_batch: usize,
+    watch: WriterWatch,
+    stats: &WriterStats,
+) {
     let mut batch = Vec::with_capacity(max_batch);
     let mut shutting_down = false;
     while !shutting_down {
@@ -180,126 +225,10 @@ fn run(conn: Connection, jobs: Receiver<Job>, max_batch: usize, watch: WriterWat
             // Whatever slipped in behind the shutdown still deserves its commit.
             batch.extend(jobs.try_iter());
         }
-        commit_batch(&conn, std::mem::take(&mut batch), &watch);
+        stats.queued(-(batch.len() as i64));
+        commit_batch(&conn, std::mem::take(&mut batch), &watch, stats);
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
         log::warn!("final checkpoint failed: {e}");
     }
-}
-
-/// What one job came to: a stored delivery, or done (probe, refusal), or the
-/// reason it failed.
-type JobResult = Result<Option<StoredDelivery>, String>;
-
-/// Commits every job of the batch in one transaction, then answers each sender.
-/// Optimistic: nothing in a delivery can fail on its own short of SQLite
-/// failing, so no per-delivery savepoint is paid for; if the batch fails, it
-/// is rolled back and each job is retried in a transaction of its own, so a
-/// bad delivery still fails alone.
-fn commit_batch(conn: &Connection, batch: Vec<Job>, watch: &WriterWatch) {
-    let problem = watch.file.problem();
-    watch.health.record_file(problem.clone());
-    let results = match problem {
-        // Nothing is written into a file no one can open again.
-        Some(problem) => batch.iter().map(|_| Err(problem.clone())).collect(),
-        None => store_all(conn, &batch),
-    };
-    let committed = results.iter().any(Result::is_ok);
-    let first_error = results.iter().find_map(|r| r.as_ref().err().cloned());
-    watch.health.record_commit(match (committed, first_error) {
-        (false, Some(error)) => Err(error),
-        _ => Ok(()),
-    });
-    answer(batch, results);
-}
-
-/// Stores the batch in one transaction, or each job alone if that fails.
-fn store_all(conn: &Connection, batch: &[Job]) -> Vec<JobResult> {
-    match store_together(conn, batch) {
-        Ok(results) => results,
-        Err(e) => {
-            log::warn!(
-                "batch of {} failed ({e}); storing its jobs one by one",
-                batch.len()
-            );
-            batch
-                .iter()
-                .map(|job| store_together(conn, std::slice::from_ref(job)).and_then(only))
-                .map(|result| result.unwrap_or_else(|e| Err(e.to_string())))
-                .collect()
-        }
-    }
-}
-
-/// Tells each job's sender how it went.
-fn answer(batch: Vec<Job>, results: Vec<JobResult>) {
-    for (job, result) in batch.into_iter().zip(results) {
-        match job {
-            Job::Delivery(_, reply) => {
-                let answer = match result {
-                    Ok(Some(stored)) => Ok(stored),
-                    Ok(None) => Err(WriteFailed::Stopped),
-                    Err(e) => Err(WriteFailed::Storage(e)),
-                };
-                // The sender may have gone (client hung up): the row stays committed.
-                let _ = reply.send(answer);
-            }
-            Job::Probe(reply) => {
-                let _ = reply.send(result.map(|_| ()).map_err(WriteFailed::Storage));
-            }
-            Job::Refusal(_, logged) => {
-                if let Err(e) = result {
-                    log::warn!("refusal not logged in the archive: {e}");
-                }
-                let _ = logged.send(());
-            }
-            Job::Shutdown => {}
-        }
-    }
-}
-
-/// Runs `jobs` in one IMMEDIATE transaction; all or nothing.
-fn store_together(conn: &Connection, jobs: &[Job]) -> rusqlite::Result<Vec<JobResult>> {
-    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-    let mut results = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        results.push(Ok(match job {
-            Job::Delivery(delivery, _) => Some(apply_delivery(&tx, delivery)?),
-            Job::Refusal(refusal, _) => {
-                insert_refusal(&tx, refusal)?;
-                None
-            }
-            Job::Probe(_) => {
-                settings::record_health_probe(&tx)?;
-                None
-            }
-            Job::Shutdown => None,
-        }));
-    }
-    tx.commit()?;
-    Ok(results)
-}
-
-fn only(mut results: Vec<JobResult>) -> rusqlite::Result<JobResult> {
-    Ok(results.pop().unwrap_or(Ok(None)))
-}
-
-fn insert_refusal(conn: &Connection, refusal: &Refusal) -> rusqlite::Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO refusals (received_at, kind, method, http_status, reason, detail,
-                               body_length, body_prefix, sender)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    )?
-    .execute(params![
-        refusal.received_at,
-        refusal.kind,
-        refusal.method,
-        refusal.http_status,
-        refusal.reason,
-        refusal.detail,
-        refusal.body_length as i64,
-        refusal.body_prefix,
-        refusal.sender,
-    ])?;
-    Ok(())
 }

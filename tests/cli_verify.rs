@@ -1,0 +1,158 @@
+//! `evarchive verify`: a sound archive passes (exit 0); each kind of damage
+//! — a body's bytes, its recorded digest, a typed value, a content hash, a
+//! missing typed row, a counter — is named (exit 1), and the file is left
+//! as it was.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::cli::evarchive;
+use common::fixture::filled_server;
+use rusqlite::Connection;
+
+/// A filled archive, stopped, copied to a directory of the test's own.
+fn archive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    filled_server().stop_keeping_archive(|source| {
+        let conn = Connection::open(source).expect("open");
+        conn.execute("VACUUM INTO ?1", [db.to_str().expect("path")])
+            .expect("copy");
+    });
+    // A copy is made in rollback-journal mode; archives are kept in WAL mode.
+    let copy = Connection::open(&db).expect("open the copy");
+    copy.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+        .expect("WAL");
+    (dir, db)
+}
+
+/// Runs `damage` on the archive outside evarchive, as a failing disk or a
+/// stray hand with sqlite3 would.
+fn damaged(db: &Path, damage: impl FnOnce(&Connection)) {
+    let conn = Connection::open(db).expect("open");
+    conn.execute_batch("PRAGMA foreign_keys = OFF")
+        .expect("pragma");
+    damage(&conn);
+}
+
+fn verify_fails_naming(db: &Path, words: &[&str]) {
+    let before = std::fs::read(db).expect("read");
+    let run = evarchive(db, &["verify"]);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    for words in words {
+        assert!(run.stdout.contains(words), "{words}: {}", run.stdout);
+    }
+    assert!(run.stdout.ends_with(": 1 problem\n"), "{}", run.stdout);
+    assert!(run.stderr.contains("problem(s)"), "{}", run.stderr);
+    assert_eq!(std::fs::read(db).expect("read"), before, "left as it was");
+}
+
+#[test]
+fn a_sound_archive_passes() {
+    let (_dir, db) = archive();
+    let run = evarchive(&db, &["verify"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let bodies = Connection::open(&db)
+        .expect("open")
+        .query_row("SELECT count(*) FROM bodies", [], |r| r.get::<_, i64>(0))
+        .expect("count");
+    assert!(
+        run.stdout.contains(&format!("{bodies} bodies")),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with("0 problems\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_damaged_compressed_body_is_found() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        let (id, mut stored): (i64, Vec<u8>) = conn
+            .query_row(
+                "SELECT body_id, stored FROM bodies WHERE codec = 1 ORDER BY body_id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("a compressed body");
+        let middle = stored.len() / 2;
+        stored[middle] ^= 0x55;
+        conn.execute(
+            "UPDATE bodies SET stored = ?1 WHERE body_id = ?2",
+            rusqlite::params![stored, id],
+        )
+        .expect("damage");
+    });
+    verify_fails_naming(&db, &["body "]);
+}
+
+#[test]
+fn a_recorded_digest_that_does_not_match_is_found() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        conn.execute(
+            "UPDATE bodies SET sha256 = zeroblob(32) WHERE body_id = 3",
+            [],
+        )
+        .expect("damage");
+    });
+    verify_fails_naming(&db, &["body 3 reads back as bytes whose SHA-256"]);
+}
+
+#[test]
+fn a_typed_value_that_differs_from_its_body_is_found() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        conn.execute(
+            "UPDATE conversions SET payout_micros = payout_micros + 10000
+             WHERE conversion_id = '5002' AND is_current = 1",
+            [],
+        )
+        .expect("damage");
+    });
+    verify_fails_naming(
+        &db,
+        &["conversions.payout_micros is 210000, its body says 200000"],
+    );
+}
+
+#[test]
+fn a_content_hash_that_differs_from_its_body_is_found() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        conn.execute(
+            "UPDATE versions SET content_sha256 = zeroblob(32)
+             WHERE resource_type = 'offer' AND is_current = 1",
+            [],
+        )
+        .expect("damage");
+    });
+    verify_fails_naming(&db, &["content hash"]);
+}
+
+#[test]
+fn a_missing_typed_row_is_found() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        conn.execute("DELETE FROM signup_verdicts", [])
+            .expect("damage");
+    });
+    verify_fails_naming(&db, &["no row in signup_verdicts"]);
+}
+
+#[test]
+fn a_counter_that_differs_from_the_rows_is_found() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        conn.execute(
+            "UPDATE counters SET redeliveries = redeliveries + 2 WHERE kind = 'offer_created'",
+            [],
+        )
+        .expect("damage");
+    });
+    verify_fails_naming(
+        &db,
+        &["counter redeliveries of offer_created: 2 recorded, 0 counted"],
+    );
+}
