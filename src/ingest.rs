@@ -10,7 +10,7 @@ use crate::everflow::{
     resolve_kind,
 };
 use crate::store::IncomingDelivery;
-use crate::store::bodies::Dictionaries;
+use crate::store::compression::{BaseKey, Compression};
 
 /// Where and when a delivery arrived.
 #[derive(Debug, Clone)]
@@ -23,21 +23,29 @@ pub struct Arrival {
 }
 
 /// Parses, classifies and extracts `raw` (the bytes to archive), and
-/// compresses it with the dictionary of its resource type. `json` is the
-/// document to read when it is not `raw` itself: a GET delivery archives its
-/// query string but is read as the JSON object of its pairs.
+/// compresses it: against the last version of its resource when that helps,
+/// else with the dictionary of its resource type. `json` is the document to
+/// read when it is not `raw` itself: a GET delivery archives its query string
+/// but is read as the JSON object of its pairs.
 pub fn prepare_delivery(
     declared: Option<WebhookKind>,
     raw: Bytes,
     json: Option<&[u8]>,
     arrival: Arrival,
-    dictionaries: &Dictionaries,
+    compression: &Compression,
 ) -> Result<IncomingDelivery, BodyError> {
     let (extracted, kind_source) = {
         let doc = parse_document(json.unwrap_or(&raw))?;
         let (kind, kind_source) = resolve_kind(declared, &doc)?;
         (extract(kind, &doc)?, kind_source)
     };
+    let resource_type = extracted.kind.resource_type();
+    let resource_ids: Vec<&str> = extracted
+        .resources
+        .iter()
+        .map(|resource| resource.resource_id.as_str())
+        .collect();
+    let base_key = BaseKey::of(resource_type, &resource_ids);
     Ok(IncomingDelivery {
         received_at: arrival.received_at,
         kind: extracted.kind,
@@ -46,7 +54,8 @@ pub fn prepare_delivery(
         sender: arrival.sender,
         forwarded_for: arrival.forwarded_for,
         body_sha256: Sha256::digest(&raw).into(),
-        body: dictionaries.compress(extracted.kind.resource_type(), &raw),
+        body: compression.keep(resource_type, base_key.as_ref(), &raw),
+        base_key,
         resources: extracted.resources,
     })
 }

@@ -7,7 +7,7 @@
 
 use evarchive::everflow::WebhookKind;
 use evarchive::ingest::{Arrival, prepare_delivery};
-use evarchive::store::bodies::Dictionaries;
+use evarchive::store::compression::Compression;
 use evarchive::window::resolve_window;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -31,8 +31,8 @@ fn kinds() -> Vec<Option<WebhookKind>> {
 /// Runs the whole ingest preparation; panics only if the code does.
 fn prepare(body: &[u8]) {
     for kind in kinds() {
-        let dictionaries = Dictionaries::default();
-        let prepared = prepare_delivery(kind, body.to_vec().into(), None, arrival(), &dictionaries);
+        let compression = Compression::default();
+        let prepared = prepare_delivery(kind, body.to_vec().into(), None, arrival(), &compression);
         if let Ok(delivery) = prepared {
             assert!(!delivery.resources.is_empty(), "{kind:?}: no resource");
             assert!(

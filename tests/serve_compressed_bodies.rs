@@ -215,3 +215,96 @@ fn every_sample_is_kept_smaller_and_reads_back_as_sent() {
         );
     }
 }
+
+#[test]
+fn an_offer_edit_is_kept_against_the_last_version_and_reads_back_exactly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    let mut noise = Noise(3);
+    let description = noise.words(30 * 1024);
+    let offer = |version: u64| {
+        edited_sample("offer_updated", |doc| {
+            doc["html_description"] = json!(format!("{description} edit {version}"));
+            doc["time_saved"] = json!(1_764_005_001 + version);
+            doc["daily_conversion_cap"] = json!(version * 10);
+        })
+    };
+    let server = TestServer::start_on(&db, |_| {});
+    let mut sent = Vec::new();
+    for version in 0..4 {
+        let body = offer(version);
+        let reply = server.post_kind("offer_updated", &body);
+        assert_eq!(reply.status, 200, "{:?}", reply.json);
+        sent.push(body);
+    }
+    let codecs = |server: &TestServer| {
+        let conn = server.archive();
+        let mut statement = conn
+            .prepare(
+                "SELECT b.codec, b.reference_body_id, length(b.stored) FROM deliveries AS d
+                 JOIN bodies AS b USING (body_id) ORDER BY d.delivery_id",
+            )
+            .expect("prepare");
+        statement
+            .query_map([], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, Option<i64>>(1)?,
+                    row.get::<_, i64>(2)?,
+                ))
+            })
+            .expect("query")
+            .collect::<Result<Vec<_>, _>>()
+            .expect("rows")
+    };
+    let kept = codecs(&server);
+    let first_body = server.count("SELECT body_id FROM deliveries ORDER BY delivery_id LIMIT 1");
+    assert_eq!(kept[0].0, 1, "the first version is kept alone");
+    for (version, (codec, reference, size)) in kept.iter().enumerate().skip(1) {
+        assert_eq!(*codec, 3, "version {version} is kept against the first");
+        assert_eq!(*reference, Some(first_body));
+        assert!(
+            *size * 20 < kept[0].2,
+            "version {version}: {size} B against {} B",
+            kept[0].2
+        );
+    }
+    server.stop();
+
+    // After a restart the next version starts a new base; the one after is
+    // kept against it.
+    let server = TestServer::start_on(&db, |_| {});
+    for version in 4..6 {
+        let body = offer(version);
+        assert_eq!(server.post_kind("offer_updated", &body).status, 200);
+        sent.push(body);
+    }
+    let kept = codecs(&server);
+    assert_eq!(kept[4].0, 1);
+    assert_eq!(kept[5].0, 3);
+    for (i, body) in sent.iter().enumerate() {
+        let read = server.body_of(&format!(
+            "SELECT body_id FROM deliveries ORDER BY delivery_id LIMIT 1 OFFSET {i}"
+        ));
+        assert!(&read == body, "version {i} reads back as received");
+    }
+    server.stop();
+    let dump = evarchive(&db, &["dump"]);
+    let bodies: Vec<String> = dump
+        .stdout
+        .lines()
+        .map(|line| {
+            let line: serde_json::Value = serde_json::from_str(line).expect("json");
+            line["body"].as_str().expect("body").to_owned()
+        })
+        .collect();
+    assert_eq!(bodies.len(), sent.len());
+    assert!(
+        bodies
+            .iter()
+            .zip(&sent)
+            .all(|(dumped, sent)| dumped.as_bytes() == sent)
+    );
+    let verify = evarchive(&db, &["verify"]);
+    assert_eq!(verify.code, Some(0), "{}{}", verify.stdout, verify.stderr);
+}

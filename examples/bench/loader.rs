@@ -5,8 +5,10 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
+use evarchive::everflow::WebhookKind;
 use evarchive::ingest::{Arrival, prepare_delivery};
-use evarchive::store::bodies::Dictionaries;
+use evarchive::store::bodies::Codec;
+use evarchive::store::compression::{BaseKey, Compression};
 use evarchive::store::writer::DeliveryReply;
 use evarchive::store::{
     Archive, ArchiveOptions, IncomingDelivery, TrainingRules, WriterHandle, WriterLimits,
@@ -19,8 +21,15 @@ const IN_FLIGHT: usize = 8192;
 pub struct Loader {
     archive: Archive,
     writer: WriterHandle,
-    pending: VecDeque<DeliveryReply>,
+    compression: Arc<Compression>,
+    pending: VecDeque<Pending>,
     pub stored: u64,
+}
+
+/// A delivery awaiting its commit, with what its body's base needs.
+struct Pending {
+    reply: DeliveryReply,
+    base: Option<(BaseKey, Codec, Vec<u8>)>,
 }
 
 impl Loader {
@@ -53,35 +62,63 @@ impl Loader {
         let archive = Archive::open(db, options).map_err(|e| e.to_string())?;
         Ok(Loader {
             writer: archive.writer(),
+            compression: archive.compression(),
             archive,
             pending: VecDeque::new(),
             stored: 0,
         })
     }
 
-    /// The dictionaries to prepare deliveries with.
-    pub fn dictionaries(&self) -> Arc<Dictionaries> {
-        self.archive.dictionaries()
+    /// What to prepare deliveries with (on another thread, as serve's
+    /// HTTP workers do).
+    pub fn compression(&self) -> Arc<Compression> {
+        Arc::clone(&self.compression)
     }
 
-    pub fn submit(&mut self, delivery: IncomingDelivery) -> Result<(), String> {
+    /// Submits a prepared delivery; `raw` is its body as received, needed
+    /// only for a body that may become its resource's base.
+    pub fn submit(
+        &mut self,
+        delivery: IncomingDelivery,
+        raw: Option<Vec<u8>>,
+    ) -> Result<(), String> {
         if self.pending.len() >= IN_FLIGHT {
             self.settle_one()?;
         }
+        let base = match (delivery.base_key.clone(), raw) {
+            (Some(key), Some(raw)) => Some((key, delivery.body.codec, raw)),
+            _ => None,
+        };
         let reply = self
             .writer
             .submit_waiting(delivery)
             .map_err(|_| "the writer stopped".to_owned())?;
-        self.pending.push_back(reply);
+        self.pending.push_back(Pending { reply, base });
+        Ok(())
+    }
+
+    /// Waits until everything submitted is committed (as serve's pace
+    /// would have it before an edit of the same resource arrives).
+    pub fn settle(&mut self) -> Result<(), String> {
+        while !self.pending.is_empty() {
+            self.settle_one()?;
+        }
         Ok(())
     }
 
     fn settle_one(&mut self) -> Result<(), String> {
-        if let Some(reply) = self.pending.pop_front() {
-            reply
+        if let Some(pending) = self.pending.pop_front() {
+            let stored = pending
+                .reply
                 .blocking_recv()
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
+            if let Some((key, codec, raw)) = pending.base
+                && stored.new_versions > 0
+            {
+                self.compression
+                    .committed(Some(&key), codec, stored.body_id, &raw);
+            }
             self.stored += 1;
         }
         Ok(())
@@ -89,9 +126,7 @@ impl Loader {
 
     /// Waits for every submitted delivery to be committed, then stops.
     pub fn finish(mut self) -> Result<u64, String> {
-        while !self.pending.is_empty() {
-            self.settle_one()?;
-        }
+        self.settle()?;
         self.archive.stop();
         Ok(self.stored)
     }
@@ -102,10 +137,25 @@ impl Loader {
 pub fn prepared(
     body: Vec<u8>,
     received_at: i64,
-    dictionaries: &Dictionaries,
+    compression: &Compression,
+) -> Result<IncomingDelivery, String> {
+    prepared_as(
+        WebhookKind::ConversionRegistered,
+        body,
+        received_at,
+        compression,
+    )
+}
+
+/// A body of `kind` as `serve` would have prepared it on arrival.
+pub fn prepared_as(
+    kind: WebhookKind,
+    body: Vec<u8>,
+    received_at: i64,
+    compression: &Compression,
 ) -> Result<IncomingDelivery, String> {
     prepare_delivery(
-        Some(evarchive::everflow::WebhookKind::ConversionRegistered),
+        Some(kind),
         body.into(),
         None,
         Arrival {
@@ -114,7 +164,7 @@ pub fn prepared(
             sender: Some("127.0.0.1".to_owned()),
             forwarded_for: None,
         },
-        dictionaries,
+        compression,
     )
     .map_err(|e| e.to_string())
 }

@@ -9,6 +9,7 @@
 //! cargo run --release --example bench -- references [--seconds 30] [--runs 3]
 //! cargo run --release --example bench -- readers [--rows 300000] [--seconds 20] [--runs 3]
 //! cargo run --release --example bench -- storage [--rows 300000] [--runs 3]
+//! cargo run --release --example bench -- bytes [--rows 60000] [--offers 1000] [--versions 10] [--runs 1]
 //! cargo run --release --example bench -- build-archive --db /path/big.db [--rows 10000000] [--days 90]
 //! cargo run --release --example bench -- query  --db /path/big.db [--runs 5]
 //! cargo run --release --example bench -- export --db /path/big.db [--runs 3]
@@ -19,6 +20,7 @@
 
 mod args;
 mod build_archive;
+mod bytes;
 mod export;
 mod fsync;
 mod ingest;
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         eprintln!(
-            "usage: bench setup|fsync|startup|ingest|readers|references|storage|build-archive|query|export [options]"
+            "usage: bench setup|fsync|startup|ingest|readers|references|storage|bytes|build-archive|query|export [options]"
         );
         return ExitCode::from(2);
     }
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
         "readers" => readers::run(&options),
         "references" => references::run(&options),
         "storage" => storage::run(&options),
+        "bytes" => bytes::run(&options),
         "startup" => startup::run(&options),
         "build-archive" => build_archive::run(&options),
         "query" => query::run(&options),

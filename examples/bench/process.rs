@@ -88,30 +88,40 @@ pub fn rss_kib(pid: u32) -> Option<u64> {
         .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
 }
 
-/// Samples a process's RSS every 100 ms until stopped; keeps the peak.
-pub struct RssSampler {
+/// Samples a value every 100 ms until stopped; keeps the peak.
+pub struct PeakSampler {
     stop: Arc<AtomicBool>,
     peak: Arc<AtomicU64>,
     thread: std::thread::JoinHandle<()>,
 }
 
-impl RssSampler {
-    pub fn start(pid: u32) -> RssSampler {
+impl PeakSampler {
+    pub fn start(sample: impl Fn() -> Option<u64> + Send + 'static) -> PeakSampler {
         let stop = Arc::new(AtomicBool::new(false));
         let peak = Arc::new(AtomicU64::new(0));
         let (s, p) = (Arc::clone(&stop), Arc::clone(&peak));
         let thread = std::thread::spawn(move || {
             while !s.load(Ordering::Relaxed) {
-                if let Some(kib) = rss_kib(pid) {
-                    p.fetch_max(kib, Ordering::Relaxed);
+                if let Some(value) = sample() {
+                    p.fetch_max(value, Ordering::Relaxed);
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
         });
-        RssSampler { stop, peak, thread }
+        PeakSampler { stop, peak, thread }
     }
 
-    pub fn peak_kib(self) -> u64 {
+    /// A process's resident memory, in KiB.
+    pub fn rss(pid: u32) -> PeakSampler {
+        PeakSampler::start(move || rss_kib(pid))
+    }
+
+    /// A file's size, in bytes.
+    pub fn file_size(path: PathBuf) -> PeakSampler {
+        PeakSampler::start(move || std::fs::metadata(&path).ok().map(|m| m.len()))
+    }
+
+    pub fn peak(self) -> u64 {
         self.stop.store(true, Ordering::Relaxed);
         let _ = self.thread.join();
         self.peak.load(Ordering::Relaxed)

@@ -14,7 +14,7 @@ use evarchive::store::WriterLimits;
 use crate::args::Options;
 use crate::ingest::print_row;
 use crate::process::{
-    RssSampler, Served, TOKEN, WrkResult, cpu_seconds, scratch_dir, wait_for_port, wrk,
+    PeakSampler, Served, TOKEN, WrkResult, cpu_seconds, scratch_dir, wait_for_port, wrk,
 };
 
 pub fn run(options: &Options) -> Result<(), String> {
@@ -93,9 +93,9 @@ fn measure_in_process(
         });
         let handle = handle_rx.recv().map_err(|e| e.to_string())??;
         wait_for_port(port)?;
-        let sampler = RssSampler::start(std::process::id());
+        let sampler = PeakSampler::rss(std::process::id());
         let result = wrk(&format!("http://127.0.0.1:{port}"), conns, seconds, mix);
-        let _ = sampler.peak_kib();
+        let _ = sampler.peak();
         actix_web::rt::System::new().block_on(handle.stop(true));
         let _ = thread.join();
         std::thread::sleep(Duration::from_millis(200));

@@ -4,7 +4,9 @@
 --   EVARCHIVE_TOKEN  the server's token (required)
 --   SAMPLES_DIR      folder of the sample payloads (examples/samples)
 --   MIX              mixed (default): ~85% conversions/events with unique ids,
---                    ~2% exact redeliveries, the rest offers (5-50 KB), partners,
+--                    ~2% exact redeliveries, the rest offers (0.5-50 KB, each
+--                    offer its own size and text, versions differing by an
+--                    edit), partners,
 --                    advertisers, approvals, traffic blocks;
 --                    conversions: only new ~1.7 KB conversions;
 --                    offers: only ~30 KB offer versions;
@@ -26,10 +28,18 @@ local function read(kind)
   return body
 end
 
--- Templates: the sample with its identity (and a time) made into a %d slot.
+-- Templates: the sample with its identity (and a time) made into a %d slot;
+-- a conversion's high-entropy fields vary as in real traffic (a random
+-- transaction id, sub id, IP address and user-agent versions), so bodies
+-- compress as real ones do.
 local conversion = read("conversion_registered")
   :gsub('"conversion_id": %d+', '"conversion_id": %%d', 1)
   :gsub('"conversion_unix_timestamp": %d+', '"conversion_unix_timestamp": %%d', 1)
+  :gsub('"transaction_id": "[^"]*"', '"transaction_id": "%%s"', 1)
+  :gsub('"sub1": "[^"]*"', '"sub1": "%%s"', 1)
+  :gsub('"sub3": "[^"]*"', '"sub3": "%%s"', 1)
+  :gsub('"session_user_ip": "[^"]*"', '"session_user_ip": "%%s"', 1)
+  :gsub('"http_user_agent": "[^"]*"', '"http_user_agent": "%%s"', 1)
 local event = read("event_registered")
   :gsub('"conversion_id": %d+', '"conversion_id": %%d', 1)
   :gsub('"conversion_unix_timestamp": %d+', '"conversion_unix_timestamp": %%d', 1)
@@ -58,8 +68,61 @@ function setup(thread)
 end
 
 local counter = 0
+
+function init(args)
+  math.randomseed(run_id * 1000 + (thread_index or 0) * 100)
+end
 local last_conversion = nil
-local filler = string.rep("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ", 1000)
+-- Random hex in 32-bit words: few calls per body, so the load generator,
+-- which shares the CPU with the server, stays cheap.
+local function random_hex(words)
+  local out = {}
+  for i = 1, words do
+    out[i] = string.format("%08x", math.random(0, 4294967295))
+  end
+  return table.concat(out)
+end
+
+local function random_ip()
+  return string.format("%d.%d.%d.%d", math.random(1, 223), math.random(0, 255),
+    math.random(0, 255), math.random(1, 254))
+end
+
+local function random_agent()
+  return string.format(
+    "Mozilla/5.0 (Linux; Android %d; SM-S%dB) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/%d.0.%d.%d Mobile Safari/537.36",
+    math.random(8, 15), math.random(100, 999), math.random(90, 140), math.random(1000, 7000),
+    math.random(10, 200))
+end
+
+-- Each offer's own description (offers differ; versions of one offer differ
+-- by an edit), made once per thread: words in random order, as prose.
+local words = { "traffic", "allowed", "email", "social", "native", "search", "display",
+  "push", "incentivized", "not", "brand", "bidding", "geo", "mobile", "desktop", "only",
+  "trial", "annual", "subscription", "first", "deposit", "lead", "form", "submit", "payout",
+  "per", "approved", "sale", "landing", "page", "creative", "banner", "video", "content",
+  "prohibited", "restricted", "contact", "manager", "before", "running", "cap", "daily",
+  "weekly", "conversion", "window", "days", "cookie" }
+local descriptions = {}
+
+local function description_of(offer_id)
+  local text = descriptions[offer_id]
+  if text then return text end
+  -- The same text for an offer in every thread and run.
+  math.randomseed(offer_id)
+  local size = 30000 - 4500
+  if mix == "mixed" then size = 500 + (offer_id * 7919) % 45000 end
+  local out, length = {}, 0
+  while length < size do
+    local word = words[math.random(1, #words)]
+    out[#out + 1] = word
+    length = length + #word + 1
+  end
+  text = table.concat(out, " ")
+  descriptions[offer_id] = text
+  math.randomseed(run_id * 1000 + (thread_index or 0) * 100 + counter)
+  return text
+end
 
 local function next_id()
   counter = counter + 1
@@ -77,22 +140,26 @@ end
 
 local function new_conversion()
   local id = next_id()
-  last_conversion = string.format(conversion, id, 1764000000 + id % 7776000)
+  last_conversion = string.format(conversion, id, 1764000000 + id % 7776000,
+    random_hex(4), random_hex(2):sub(1, 12), random_hex(5),
+    random_ip(), random_agent())
   return post("conversion_registered", last_conversion)
 end
 
-local function new_offer(size)
+local function new_offer()
   local id = next_id()
-  local description = filler:sub(1, size)
+  local offer_id = id % 1000 + 1
+  -- An edit: the offer's description with this version's note.
+  local description = description_of(offer_id) .. " (edit " .. id .. ")"
   -- Placeholders in document order: id, description, time_saved.
-  return post("offer_updated", string.format(offer, id % 1000 + 1, description, 1764000000 + id % 100000000))
+  return post("offer_updated", string.format(offer, offer_id, description, 1764000000 + id % 100000000))
 end
 
 function request()
   if mix == "conversions" then
     return new_conversion()
   elseif mix == "offers" then
-    return new_offer(30000 - 4500)
+    return new_offer()
   elseif mix == "redeliveries" then
     if last_conversion == nil then return new_conversion() end
     return post("conversion_registered", last_conversion)
@@ -106,7 +173,7 @@ function request()
     local id = next_id()
     return post("event_registered", string.format(event, id, 1764000000 + id % 7776000))
   elseif r < 0.91 then
-    return new_offer(math.random(500, 45500))
+    return new_offer()
   elseif r < 0.94 then
     local id = next_id()
     return post("affiliate_updated", string.format(partner, id % 5000 + 1, 1764000000 + id))

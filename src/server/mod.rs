@@ -139,7 +139,7 @@ pub fn serve(
         body_budget: BodyBudget::new(config.body_budget.max(2 * config.max_body)),
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
-        dictionaries: archive.dictionaries(),
+        compression: archive.compression(),
     });
     let server = HttpServer::new(move || {
         App::new()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::auth::TokenCheck;
 use super::budget::BodyBudget;
 use super::unauthorized::Unauthorized;
-use crate::store::bodies::Dictionaries;
+use crate::store::compression::Compression;
 use crate::store::health::ArchiveHealth;
 use crate::store::{ReadPool, WriterHandle};
 
@@ -22,5 +22,5 @@ pub struct AppState {
     /// What the writer and the checkpointer last found.
     pub health: Arc<ArchiveHealth>,
     /// Bodies are compressed where they are prepared, here.
-    pub dictionaries: Arc<Dictionaries>,
+    pub compression: Arc<Compression>,
 }

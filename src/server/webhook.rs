@@ -175,7 +175,7 @@ async fn archive(
         raw.clone(),
         get_document.as_ref().map(String::as_bytes),
         arrival,
-        &state.dictionaries,
+        &state.compression,
     )
     .map_err(|e| Refused::new(WebhookError::from(e), &raw, raw.len()))?;
     let resource_ids: Vec<String> = delivery
@@ -184,6 +184,7 @@ async fn archive(
         .map(|r| r.resource_id.clone())
         .collect();
     let (kind, kind_source) = (delivery.kind, delivery.kind_source);
+    let (base_key, codec) = (delivery.base_key.clone(), delivery.body.codec);
     let reply = state
         .writer
         .submit(delivery)
@@ -204,6 +205,11 @@ async fn archive(
             .into());
         }
     };
+    if stored.new_versions > 0 {
+        state
+            .compression
+            .committed(base_key.as_ref(), codec, stored.body_id, &raw);
+    }
     log::debug!(
         "stored {kind} {} as {}",
         resource_ids.join(","),

@@ -92,6 +92,7 @@ pub fn apply_delivery(
         carry_out(conn, delivery, resource, plan, body_id, delivery_id)?;
         return Ok(StoredDelivery {
             delivery_id,
+            body_id,
             outcome,
             new_versions,
             new_resources,
@@ -124,6 +125,7 @@ pub fn apply_delivery(
     }
     Ok(StoredDelivery {
         delivery_id,
+        body_id,
         outcome,
         new_versions,
         new_resources,
@@ -161,8 +163,8 @@ fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Resu
 fn insert_body(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
     let body = &delivery.body;
     conn.prepare_cached(
-        "INSERT INTO bodies (sha256, stored, codec, dictionary_id, length)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO bodies (sha256, stored, codec, dictionary_id, length, reference_body_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         &delivery.body_sha256[..],
@@ -170,6 +172,7 @@ fn insert_body(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Resu
         body.codec as i64,
         body.dictionary_id,
         body.length as i64,
+        body.reference_body_id,
     ])?;
     Ok(conn.last_insert_rowid())
 }

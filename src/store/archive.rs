@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::bodies::Dictionaries;
 use super::checkpointer::{self, Checkpointer};
+use super::compression::Compression;
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
@@ -45,7 +46,7 @@ pub struct Archive {
     checkpointer: Checkpointer,
     trainer: Trainer,
     health: Arc<ArchiveHealth>,
-    dictionaries: Arc<Dictionaries>,
+    compression: Arc<Compression>,
     reads: ReadPool,
 }
 
@@ -105,7 +106,7 @@ impl Archive {
             checkpointer,
             trainer,
             health,
-            dictionaries,
+            compression: Arc::new(Compression::new(dictionaries)),
             reads,
         })
     }
@@ -137,9 +138,9 @@ impl Archive {
         self.reads.clone()
     }
 
-    /// The dictionaries bodies are compressed with (on the HTTP workers).
-    pub fn dictionaries(&self) -> Arc<Dictionaries> {
-        Arc::clone(&self.dictionaries)
+    /// What bodies are compressed with (on the HTTP workers).
+    pub fn compression(&self) -> Arc<Compression> {
+        Arc::clone(&self.compression)
     }
 
     /// The writer's counters, for monitoring.

@@ -13,6 +13,8 @@ use std::sync::{Arc, RwLock};
 
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
 
+use super::references::Base;
+use super::zstd_contexts::{From, With, compress, decompress};
 use crate::everflow::ResourceType;
 
 /// How a body's bytes are kept (`bodies.codec`).
@@ -24,6 +26,9 @@ pub enum Codec {
     Zstd = 1,
     /// zstd with the dictionary `bodies.dictionary_id`.
     ZstdWithDictionary = 2,
+    /// zstd against the body `bodies.reference_body_id` (an earlier version
+    /// of the same resource, itself kept without a reference) as raw content.
+    ZstdWithReference = 3,
 }
 
 impl Codec {
@@ -32,10 +37,15 @@ impl Codec {
             0 => Some(Codec::AsReceived),
             1 => Some(Codec::Zstd),
             2 => Some(Codec::ZstdWithDictionary),
+            3 => Some(Codec::ZstdWithReference),
             _ => None,
         }
     }
 }
+
+/// A delta at most 1/16 of the body is kept without comparing: a body
+/// alone compresses to about 1/4 (BENCHMARKS.md, offers).
+const SMALL_DELTA: usize = 16;
 
 /// zstd's level: 3 (its default) compresses a 1.7 KB conversion in a few
 /// microseconds; higher levels gained little on these bodies.
@@ -46,6 +56,7 @@ const LEVEL: i32 = 3;
 pub struct StoredBody {
     pub codec: Codec,
     pub dictionary_id: Option<i64>,
+    pub reference_body_id: Option<i64>,
     /// Length of the bytes as received.
     pub length: usize,
     pub bytes: Vec<u8>,
@@ -117,40 +128,80 @@ impl Dictionaries {
             .ok()
             .and_then(|state| state.newest.get(&resource_type).cloned());
         let compressed = match &dictionary {
-            Some(dictionary) => {
-                zstd::bulk::Compressor::with_prepared_dictionary(&dictionary.encoder)
-                    .and_then(|mut compressor| compressor.compress(raw))
-                    .map(|bytes| (Codec::ZstdWithDictionary, Some(dictionary.id), bytes))
-            }
-            None => zstd::bulk::compress(raw, LEVEL).map(|bytes| (Codec::Zstd, None, bytes)),
+            Some(dictionary) => compress(raw, With::Prepared(dictionary.encoder.as_cdict()))
+                .map(|bytes| (Codec::ZstdWithDictionary, Some(dictionary.id), bytes)),
+            None => compress(raw, With::Nothing { level: LEVEL })
+                .map(|bytes| (Codec::Zstd, None, bytes)),
         };
         match compressed {
             Ok((codec, dictionary_id, bytes)) if bytes.len() < raw.len() => StoredBody {
                 codec,
                 dictionary_id,
+                reference_body_id: None,
                 length: raw.len(),
                 bytes,
             },
             _ => StoredBody {
                 codec: Codec::AsReceived,
                 dictionary_id: None,
+                reference_body_id: None,
                 length: raw.len(),
                 bytes: raw.to_vec(),
             },
         }
     }
 
-    /// The bytes as received, from what is kept.
+    /// `raw` compressed against `base` (an earlier version of the same
+    /// resource, as received) when that is much smaller than compressing it
+    /// alone; `None` when the versions differ too much, and `raw` is better
+    /// kept as the next base.
+    pub fn compress_against(
+        &self,
+        resource_type: ResourceType,
+        base: &Base,
+        raw: &[u8],
+    ) -> Option<StoredBody> {
+        let content = With::Content {
+            bytes: &base.bytes,
+            level: LEVEL,
+        };
+        let delta = compress(raw, content).ok()?;
+        // Small against what the body alone would cost: keep the delta.
+        // Otherwise compare (twice the work, only for bodies that changed a
+        // lot) and keep the delta only if it still wins.
+        if delta.len() * SMALL_DELTA > raw.len()
+            && delta.len() >= self.compress(resource_type, raw).bytes.len()
+        {
+            return None;
+        }
+        Some(StoredBody {
+            codec: Codec::ZstdWithReference,
+            dictionary_id: None,
+            reference_body_id: Some(base.body_id),
+            length: raw.len(),
+            bytes: delta,
+        })
+    }
+
+    /// The bytes as received, from what is kept. `base` is the reference
+    /// body as received, for [`Codec::ZstdWithReference`].
     pub fn decompress(
         &self,
         stored: &[u8],
         codec: Codec,
         dictionary_id: Option<i64>,
         length: usize,
+        base: Option<&[u8]>,
     ) -> io::Result<Vec<u8>> {
         match codec {
             Codec::AsReceived => Ok(stored.to_vec()),
-            Codec::Zstd => zstd::bulk::decompress(stored, length),
+            Codec::ZstdWithReference => {
+                let base = base.ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::NotFound, "its reference body is missing")
+                })?;
+                decompress(stored, length, From::Content(base))
+            }
+            Codec::Zstd => decompress(stored, length, From::Nothing),
             Codec::ZstdWithDictionary => {
                 let dictionary = dictionary_id
                     .and_then(|id| self.state.read().ok()?.by_id.get(&id).cloned())
@@ -160,8 +211,11 @@ impl Dictionaries {
                             format!("dictionary {dictionary_id:?} is not in the archive"),
                         )
                     })?;
-                zstd::bulk::Decompressor::with_prepared_dictionary(&dictionary.decoder)?
-                    .decompress(stored, length)
+                decompress(
+                    stored,
+                    length,
+                    From::Prepared(dictionary.decoder.as_ddict()),
+                )
             }
         }
     }
@@ -211,6 +265,7 @@ mod tests {
                 stored.codec,
                 stored.dictionary_id,
                 stored.length,
+                None,
             )
             .expect("decompresses");
         assert_eq!(back, raw, "byte for byte");
@@ -269,8 +324,81 @@ mod tests {
     fn a_missing_dictionary_is_an_error_not_garbage() {
         let dictionaries = Dictionaries::default();
         let error = dictionaries
-            .decompress(b"x", Codec::ZstdWithDictionary, Some(9), 1)
+            .decompress(b"x", Codec::ZstdWithDictionary, Some(9), 1, None)
             .expect_err("no dictionary 9");
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
+        let error = dictionaries
+            .decompress(b"x", Codec::ZstdWithReference, None, 1, None)
+            .expect_err("no reference");
+        assert_eq!(error.kind(), io::ErrorKind::NotFound);
+    }
+
+    /// ~30 KB of offer-like text that differs with `seed`.
+    fn offer(seed: u64, edit: &str) -> Vec<u8> {
+        let mut n = seed;
+        let mut text = String::from("{\"network_offer_id\": 1, \"html_description\": \"");
+        while text.len() < 30_000 {
+            n = n
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(
+                ["traffic ", "allowed ", "email ", "geo ", "cap "][(n >> 33) as usize % 5],
+            );
+            text.push_str(&format!("{} ", (n >> 40) % 1000));
+        }
+        text.push_str(edit);
+        text.push_str("\"}");
+        text.into_bytes()
+    }
+
+    #[test]
+    fn a_version_kept_against_its_base_reads_back_and_costs_a_fraction() {
+        let dictionaries = Dictionaries::default();
+        let first = offer(1, "");
+        let base = Base {
+            body_id: 41,
+            bytes: first.clone(),
+        };
+        let edited = offer(1, " daily cap now 50");
+        let alone = dictionaries
+            .compress(ResourceType::Offer, &edited)
+            .bytes
+            .len();
+        let delta = dictionaries
+            .compress_against(ResourceType::Offer, &base, &edited)
+            .expect("a small delta");
+        assert_eq!(delta.codec, Codec::ZstdWithReference);
+        assert_eq!(delta.reference_body_id, Some(41));
+        assert!(
+            delta.bytes.len() * 20 < alone,
+            "{} bytes against {alone} alone",
+            delta.bytes.len()
+        );
+        let back = dictionaries
+            .decompress(&delta.bytes, delta.codec, None, delta.length, Some(&first))
+            .expect("decompresses");
+        assert_eq!(back, edited);
+        // A body unlike its base (noise) is kept against it only if that is
+        // smaller than alone.
+        let mut n: u64 = 99;
+        let other: Vec<u8> = (0..30_000)
+            .map(|_| {
+                n = n
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                b"0123456789abcdef"[(n >> 60) as usize]
+            })
+            .collect();
+        let alone = dictionaries
+            .compress(ResourceType::Offer, &other)
+            .bytes
+            .len();
+        if let Some(kept) = dictionaries.compress_against(ResourceType::Offer, &base, &other) {
+            assert!(
+                kept.bytes.len() < alone,
+                "{} against {alone}",
+                kept.bytes.len()
+            );
+        }
     }
 }

@@ -22,7 +22,8 @@ use super::open::{OpenMode, open_archive};
 use crate::error::Result;
 
 const INTERVAL: Duration = Duration::from_millis(100);
-/// The longest a checkpoint waits for readers (holding the writer back).
+/// The longest a checkpoint waits for a lock (a passive one only waits for
+/// the database file's lock, when the writer catches up).
 const CHECKPOINT_WAIT: Duration = Duration::from_millis(20);
 
 pub struct Checkpointer {
@@ -40,10 +41,11 @@ pub struct Watch {
 impl Checkpointer {
     pub fn spawn(path: &Path, watch: Watch) -> Result<Checkpointer> {
         let (conn, _) = open_archive(path, OpenMode::Existing)?;
-        // A RESTART or TRUNCATE checkpoint holds the writer's lock while it
-        // waits for readers to leave old snapshots; with the usual 5 s busy
-        // timeout an export or a report would stall every delivery that long.
-        // It gives up after this instead and tries again on a later pass.
+        // A TRUNCATE checkpoint (to make room on a full disk) holds the
+        // writer's lock while it waits for readers to leave old snapshots;
+        // with the usual 5 s busy timeout an export or a report would stall
+        // every delivery that long. It gives up after this instead and tries
+        // again on a later pass.
         conn.busy_timeout(CHECKPOINT_WAIT)?;
         let (stop, stopped) = channel();
         let thread = std::thread::Builder::new()
@@ -86,31 +88,11 @@ fn pass(conn: &Connection, watch: &Watch) {
         .record_checkpoint(outcome.map_err(|e| e.to_string()));
 }
 
-/// WAL frames (pages) after which the log is made to start over: ~64 MiB.
-const RESTART_AFTER_FRAMES: i64 = 16_384;
-/// Frames a passive pass may leave behind before the restart is attempted.
-const CAUGHT_UP_FRAMES: i64 = 512;
-
+/// Copies what it can into the database without waiting for anyone. The
+/// writer copies the rest between batches once the log is long, which lets
+/// SQLite start the log over (see `writer::wal`).
 fn checkpoint(conn: &Connection) -> rusqlite::Result<()> {
-    // PASSIVE never waits for readers or the writer: it copies what it can.
-    let (frames, copied) = passive(conn)?;
-    if frames <= RESTART_AFTER_FRAMES {
-        return Ok(());
-    }
-    // Under steady writes a passive checkpoint never fully catches up with
-    // the writer, and the WAL only starts over once one has: it would grow
-    // without bound. RESTART does catch up, but holds the writer back while
-    // it copies and syncs, so first let passive passes shrink the backlog to
-    // what arrives during one pass; the writer then waits only for that.
-    let mut behind = frames - copied;
-    for _ in 0..8 {
-        if behind <= CAUGHT_UP_FRAMES {
-            break;
-        }
-        let (frames, copied) = passive(conn)?;
-        behind = frames - copied;
-    }
-    conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))
+    passive(conn).map(|_| ())
 }
 
 /// One passive pass: (frames in the WAL, frames copied into the database).

@@ -2,6 +2,7 @@
 //! or a refused request worth remembering.
 
 use super::bodies::StoredBody;
+use super::compression::BaseKey;
 use crate::everflow::KindSource;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::records::ResourceRecord;
@@ -23,6 +24,9 @@ pub struct IncomingDelivery {
     pub body: StoredBody,
     /// SHA-256 of the body as received.
     pub body_sha256: [u8; 32],
+    /// The resource whose base the body may become once committed (see
+    /// `compression`).
+    pub base_key: Option<BaseKey>,
     pub resources: Vec<ResourceRecord>,
 }
 
@@ -66,6 +70,8 @@ impl DeliveryOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDelivery {
     pub delivery_id: i64,
+    /// The body row it was kept in (an existing one for the same bytes).
+    pub body_id: i64,
     pub outcome: DeliveryOutcome,
     /// Versions it added, and how many of them were of resources never seen.
     pub new_versions: u32,

@@ -19,7 +19,7 @@ pub const SCHEMA_VERSION: i64 = 3;
 
 /// How long a connection waits for a lock before giving up. Only the single
 /// writer writes, so waits are short; this covers checkpoints and CLI readers.
-const BUSY_TIMEOUT_MS: u32 = 5_000;
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -85,7 +85,7 @@ fn open_or_create(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveSta
         flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
     let mut conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     let state = match (identify(&conn, path)?, mode) {
         // Reading never turns a file into an archive, not even an empty one.
         (Identity::Empty, OpenMode::Existing) => {
@@ -143,7 +143,7 @@ pub fn prove_writable(conn: &Connection, path: &Path) -> Result<()> {
 /// `synchronous=FULL`: a 200 we send must survive a power cut, or Everflow,
 /// which then never retries, has lost the delivery for good.
 pub fn apply_connection_pragmas(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(std::time::Duration::from_millis(BUSY_TIMEOUT_MS.into()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;

@@ -99,7 +99,7 @@ pub fn each_delivery(
         };
         next = last_read.delivery_id + 1;
         for (mut delivery, kept) in rows {
-            delivery.body = kept.read_back(&dictionaries)?;
+            delivery.body = kept.read_back(conn, &dictionaries)?;
             each(delivery)?;
             written += 1;
         }

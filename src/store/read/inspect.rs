@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::error::Result;
 use crate::everflow::{ResourceType, WebhookKind};
 use crate::store::bodies::Dictionaries;
-use crate::store::kept_body::{KEPT_BODY_COLUMNS, KeptBody};
+use crate::store::kept_body::KeptBody;
 
 /// One version of a resource, with its body as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,12 +101,9 @@ pub fn body(
     dictionaries: &Dictionaries,
     body_id: i64,
 ) -> Result<Option<Vec<u8>>> {
-    let sql = format!("SELECT {KEPT_BODY_COLUMNS} FROM bodies AS b WHERE b.body_id = ?1");
-    let kept = conn
-        .prepare_cached(&sql)?
-        .query_row([body_id], |row| KeptBody::from_row(row, 0))
-        .optional()?;
-    kept.map(|kept| kept.read_back(dictionaries)).transpose()
+    KeptBody::find(conn, body_id)?
+        .map(|kept| kept.read_back(conn, dictionaries))
+        .transpose()
 }
 
 /// Figures for `stats`, per resource type.

@@ -209,15 +209,21 @@ fn check_bodies(
         next = last.body_id + 1;
         for (sha256, kept) in rows {
             scrub.bodies += 1;
-            check_body(dictionaries, &sha256, &kept, scrub);
+            check_body(conn, dictionaries, &sha256, &kept, scrub);
         }
         progress(scrub.bodies);
     }
 }
 
-fn check_body(dictionaries: &Dictionaries, sha256: &[u8], kept: &KeptBody, scrub: &mut Scrub) {
+fn check_body(
+    conn: &Connection,
+    dictionaries: &Dictionaries,
+    sha256: &[u8],
+    kept: &KeptBody,
+    scrub: &mut Scrub,
+) {
     let body_id = kept.body_id;
-    let bytes = match kept.read_back(dictionaries) {
+    let bytes = match kept.read_back(conn, dictionaries) {
         Ok(bytes) => bytes,
         Err(e) => {
             scrub.problems.push(Problem::BodyUnreadable {
@@ -317,7 +323,7 @@ fn check_version(
 ) -> Result<()> {
     let version_id = version.version_id;
     // An unreadable body is reported once, by the body step.
-    let Ok(raw) = version.body.read_back(dictionaries) else {
+    let Ok(raw) = version.body.read_back(conn, dictionaries) else {
         return Ok(());
     };
     let Some(kind) = WebhookKind::from_name(&version.kind) else {

@@ -4,6 +4,7 @@
 
 mod batch;
 pub mod stats;
+mod wal;
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
@@ -207,6 +208,9 @@ fn run(
     watch: WriterWatch,
     stats: &WriterStats,
 ) {
+    if let Err(e) = wal::watch(&conn) {
+        log::warn!("cannot watch the WAL's size: {e}");
+    }
     let mut batch = Vec::with_capacity(max_batch);
     let mut shutting_down = false;
     while !shutting_down {
@@ -227,6 +231,7 @@ fn run(
         }
         stats.queued(-(batch.len() as i64));
         commit_batch(&conn, std::mem::take(&mut batch), &watch, stats);
+        wal::catch_up(&conn, stats);
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
         log::warn!("final checkpoint failed: {e}");

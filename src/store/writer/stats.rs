@@ -9,6 +9,10 @@ pub const BATCH_SIZE_BUCKETS: [u64; 8] = [1, 2, 4, 16, 64, 128, 256, 512];
 /// Upper bounds of the commit-latency buckets (milliseconds).
 pub const COMMIT_MS_BUCKETS: [u64; 10] = [1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000];
 
+/// Upper bounds of the buckets of how long the writer spent catching the
+/// WAL up between batches (milliseconds).
+pub const CATCH_UP_MS_BUCKETS: [u64; 8] = [1, 2, 5, 10, 25, 50, 100, 250];
+
 /// Counters only the writer thread updates, and anyone may read.
 #[derive(Debug, Default)]
 pub struct WriterStats {
@@ -20,6 +24,11 @@ pub struct WriterStats {
     batch_sizes: [AtomicU64; BATCH_SIZE_BUCKETS.len() + 1],
     commit_ms: [AtomicU64; COMMIT_MS_BUCKETS.len() + 1],
     commit_micros_total: AtomicU64,
+    catch_ups: AtomicU64,
+    /// Catch-ups that left the WAL fully copied (the next batch starts it over).
+    caught_up: AtomicU64,
+    catch_up_ms: [AtomicU64; CATCH_UP_MS_BUCKETS.len() + 1],
+    catch_up_micros_max: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -34,6 +43,11 @@ pub struct WriterSnapshot {
     /// Per bucket of `COMMIT_MS_BUCKETS`, then one for slower.
     pub commit_ms: Vec<u64>,
     pub commit_micros_total: u64,
+    pub catch_ups: u64,
+    pub caught_up: u64,
+    /// Per bucket of `CATCH_UP_MS_BUCKETS`, then one for slower.
+    pub catch_up_ms: Vec<u64>,
+    pub catch_up_micros_max: u64,
 }
 
 fn bucket(bounds: &[u64], value: u64) -> usize {
@@ -61,6 +75,19 @@ impl WriterStats {
             .fetch_add(micros, Ordering::Relaxed);
     }
 
+    /// The writer spent `took` catching the WAL up between batches.
+    pub fn caught_up(&self, took: Duration, completely: bool) {
+        self.catch_ups.fetch_add(1, Ordering::Relaxed);
+        if completely {
+            self.caught_up.fetch_add(1, Ordering::Relaxed);
+        }
+        let micros = took.as_micros().min(u128::from(u64::MAX)) as u64;
+        self.catch_up_ms[bucket(&CATCH_UP_MS_BUCKETS, micros / 1000)]
+            .fetch_add(1, Ordering::Relaxed);
+        self.catch_up_micros_max
+            .fetch_max(micros, Ordering::Relaxed);
+    }
+
     pub fn snapshot(&self) -> WriterSnapshot {
         let read =
             |counters: &[AtomicU64]| counters.iter().map(|c| c.load(Ordering::Relaxed)).collect();
@@ -72,6 +99,10 @@ impl WriterStats {
             batch_sizes: read(&self.batch_sizes),
             commit_ms: read(&self.commit_ms),
             commit_micros_total: self.commit_micros_total.load(Ordering::Relaxed),
+            catch_ups: self.catch_ups.load(Ordering::Relaxed),
+            caught_up: self.caught_up.load(Ordering::Relaxed),
+            catch_up_ms: read(&self.catch_up_ms),
+            catch_up_micros_max: self.catch_up_micros_max.load(Ordering::Relaxed),
         }
     }
 }
