@@ -16,25 +16,25 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 -- Every distinct byte sequence received. Kept apart from the rows queries scan,
 -- so a 50 KB offer body never slows a report down, and compressed: `stored`
 -- is the body as received (codec 0, archives before version 3), zstd (1), or
--- zstd with the trained dictionary `dictionary_id` (2), or zstd against the
--- body `reference_body_id` (3): a new version of an offer, advertiser or
--- partner kept as its difference from an earlier version, whose body is never
--- itself kept against another; `length` is the size as received (NULL for
--- codec 0: length(stored)). sha256 is that of the bytes
--- as received. A redelivery of the same bytes reuses its row (found through
--- the resource's versions, so no index over the random hashes is needed).
+-- zstd with the trained dictionary `dictionary_id` (2). A zstd body with a
+-- `reference_body_id` (version 4) is a new version of an offer, advertiser or
+-- partner kept as its difference from an earlier version: that body, as
+-- received, is the raw-content dictionary it was compressed with, and is never
+-- itself kept against another. `length` is the size as received (NULL for
+-- codec 0: length(stored)). sha256 is that of the bytes as received. A
+-- redelivery of the same bytes reuses its row (found through the resource's
+-- versions, so no index over the random hashes is needed).
 -- `evarchive dump` writes every delivery with its body as received.
 CREATE TABLE bodies (
     body_id INTEGER PRIMARY KEY,
     sha256  BLOB NOT NULL,
     stored  BLOB NOT NULL,
-    codec INTEGER NOT NULL DEFAULT 0
-        CHECK (codec = 0 OR codec = 1 OR codec = 2 OR codec = 3),
+    codec INTEGER NOT NULL DEFAULT 0 CHECK (codec = 0 OR codec = 1 OR codec = 2),
     dictionary_id INTEGER REFERENCES dictionaries (dictionary_id),
     length INTEGER,
     reference_body_id INTEGER REFERENCES bodies (body_id)

@@ -3,8 +3,7 @@
 -- added, not rewritten, so bodies archived before stay as received (codec 0)
 -- and read back as they are; new bodies are stored compressed.
 --
--- 1. Bodies are kept compressed (codec, dictionary_id, length, and for a
---    version kept against an earlier one, reference_body_id) and the column
+-- 1. Bodies are kept compressed (codec, dictionary_id, length) and the column
 --    holding them is named for what it holds now: stored.
 -- 2. Dictionaries trained from the archive's own bodies.
 -- 3. Delivery outcomes follow the resource identity of version 2: a delivery
@@ -26,11 +25,9 @@ CREATE TABLE dictionaries (
 ) STRICT;
 
 ALTER TABLE bodies RENAME COLUMN raw TO stored;
-ALTER TABLE bodies ADD COLUMN codec INTEGER NOT NULL DEFAULT 0
-    CHECK (codec = 0 OR codec = 1 OR codec = 2 OR codec = 3);
+ALTER TABLE bodies ADD COLUMN codec INTEGER NOT NULL DEFAULT 0 CHECK (codec = 0 OR codec = 1 OR codec = 2);
 ALTER TABLE bodies ADD COLUMN dictionary_id INTEGER REFERENCES dictionaries (dictionary_id);
 ALTER TABLE bodies ADD COLUMN length INTEGER;
-ALTER TABLE bodies ADD COLUMN reference_body_id INTEGER REFERENCES bodies (body_id);
 
 UPDATE deliveries
 SET outcome = CASE

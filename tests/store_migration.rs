@@ -18,7 +18,7 @@ use serde_json::json;
 use evarchive::store::open::SCHEMA_VERSION;
 
 /// The archives of earlier releases, by their schema version.
-const FIXTURES: [(i64, &str); 2] = [
+const FIXTURES: [(i64, &str); 3] = [
     (
         1,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v1.db"),
@@ -27,7 +27,64 @@ const FIXTURES: [(i64, &str); 2] = [
         2,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v2.db"),
     ),
+    (
+        3,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v3.db"),
+    ),
 ];
+
+/// Every body of an earlier release's archive as (body_id, sha256, bytes as
+/// received), read as that release kept them: as received in `raw` before
+/// version 3, zstd (with a dictionary of the archive's) in `stored` since.
+/// Read with the zstd crate here, not with evarchive's own reading.
+fn earlier_bodies(conn: &Connection) -> Vec<(i64, Vec<u8>, Vec<u8>)> {
+    if count(conn, "PRAGMA user_version") < 3 {
+        let mut statement = conn
+            .prepare("SELECT body_id, sha256, raw FROM bodies ORDER BY body_id")
+            .expect("prepare");
+        return statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("bodies");
+    }
+    let mut statement = conn
+        .prepare(
+            "SELECT b.body_id, b.sha256, b.stored, b.codec, b.length, d.bytes
+             FROM bodies AS b LEFT JOIN dictionaries AS d USING (dictionary_id)
+             ORDER BY b.body_id",
+        )
+        .expect("prepare");
+    let kept = statement
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<Vec<u8>>>(5)?,
+            ))
+        })
+        .expect("query")
+        .collect::<Result<Vec<_>, _>>()
+        .expect("bodies");
+    kept.into_iter()
+        .map(|(id, sha256, stored, codec, length, dictionary)| {
+            let capacity = usize::try_from(length.unwrap_or(0)).expect("length");
+            let bytes = match (codec, dictionary) {
+                (0, None) => stored,
+                (1, None) => zstd::bulk::decompress(&stored, capacity).expect("zstd"),
+                (2, Some(dictionary)) => zstd::bulk::Decompressor::with_dictionary(&dictionary)
+                    .expect("dictionary")
+                    .decompress(&stored, capacity)
+                    .expect("zstd with dictionary"),
+                other => panic!("body {id}: codec and dictionary {other:?}"),
+            };
+            (id, sha256, bytes)
+        })
+        .collect()
+}
 
 /// A copy of an earlier release's archive in a fresh directory, and a second
 /// copy to compare against (opening the fixture itself would leave SQLite's
@@ -139,21 +196,28 @@ fn reads_back_as_before(original: &Path, db: &Path) {
         0
     );
 
-    // Bodies archived before stay as received (codec 0) and read back equal.
-    let old_bodies = rows(
-        &old,
-        "SELECT body_id, sha256, raw FROM bodies ORDER BY body_id",
+    // Bodies archived before stay as they were kept (as received before
+    // version 3, so codec 0) and read back equal.
+    let old_bodies = earlier_bodies(&old);
+    assert_eq!(
+        old_bodies.len() as i64,
+        count(&new, "SELECT count(*) FROM bodies")
     );
-    let new_bodies = rows(
-        &new,
-        "SELECT body_id, sha256, stored FROM bodies WHERE codec = 0 ORDER BY body_id",
-    );
-    assert_eq!(old_bodies, new_bodies, "raw bodies");
-    for row in &old_bodies {
-        let (Value::Integer(id), Value::Blob(raw)) = (&row[0], &row[2]) else {
-            panic!("a body row")
-        };
+    for (id, sha256, raw) in &old_bodies {
+        let recorded: Vec<u8> = new
+            .query_row("SELECT sha256 FROM bodies WHERE body_id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .expect("the body is still there");
+        assert_eq!(&recorded, sha256, "body {id}'s digest");
         assert_eq!(&common::body_as_received(db, *id), raw, "body {id}");
+    }
+    if count(&old, "PRAGMA user_version") < 3 {
+        assert_eq!(
+            count(&new, "SELECT count(*) FROM bodies WHERE codec != 0"),
+            0,
+            "kept as received, not rewritten"
+        );
     }
     let deliveries = "SELECT delivery_id, received_at, kind, kind_source, method, body_id,
                              resource_ids, sender, forwarded_for
@@ -230,19 +294,23 @@ fn the_counters_match_those_of_the_same_deliveries_received_live() {
         let replayed = replayed_dir.path().join("replayed.db");
         let server = TestServer::start_on(&replayed, |_| {});
         let old = read_only(&copy.original);
-        let deliveries = "SELECT d.kind, d.kind_source, d.method, b.raw
-                          FROM deliveries AS d JOIN bodies AS b USING (body_id)
-                          ORDER BY delivery_id";
+        let bodies: std::collections::HashMap<i64, Vec<u8>> = earlier_bodies(&old)
+            .into_iter()
+            .map(|(id, _, bytes)| (id, bytes))
+            .collect();
+        let deliveries = "SELECT kind, kind_source, method, body_id
+                          FROM deliveries ORDER BY delivery_id";
         for row in rows(&old, deliveries) {
             let [
                 Value::Text(kind),
                 Value::Text(source),
                 Value::Text(method),
-                Value::Blob(body),
+                Value::Integer(body_id),
             ] = &row[..]
             else {
                 panic!("a delivery row: {row:?}")
             };
+            let body = &bodies[body_id];
             let reply = match (method.as_str(), source.as_str()) {
                 ("GET", _) => {
                     let query = String::from_utf8(body.clone()).expect("a query string");

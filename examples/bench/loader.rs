@@ -7,7 +7,6 @@ use std::path::Path;
 
 use evarchive::everflow::WebhookKind;
 use evarchive::ingest::{Arrival, prepare_delivery};
-use evarchive::store::bodies::Codec;
 use evarchive::store::compression::{BaseKey, Compression};
 use evarchive::store::writer::DeliveryReply;
 use evarchive::store::{
@@ -29,7 +28,7 @@ pub struct Loader {
 /// A delivery awaiting its commit, with what its body's base needs.
 struct Pending {
     reply: DeliveryReply,
-    base: Option<(BaseKey, Codec, Vec<u8>)>,
+    base: Option<(BaseKey, Option<i64>, Vec<u8>)>,
 }
 
 impl Loader {
@@ -86,7 +85,7 @@ impl Loader {
             self.settle_one()?;
         }
         let base = match (delivery.base_key.clone(), raw) {
-            (Some(key), Some(raw)) => Some((key, delivery.body.codec, raw)),
+            (Some(key), Some(raw)) => Some((key, delivery.body.reference_body_id, raw)),
             _ => None,
         };
         let reply = self
@@ -113,11 +112,11 @@ impl Loader {
                 .blocking_recv()
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
-            if let Some((key, codec, raw)) = pending.base
+            if let Some((key, reference, raw)) = pending.base
                 && stored.new_versions > 0
             {
                 self.compression
-                    .committed(Some(&key), codec, stored.body_id, &raw);
+                    .committed(Some(&key), reference, stored.body_id, &raw);
             }
             self.stored += 1;
         }

@@ -184,7 +184,8 @@ async fn archive(
         .map(|r| r.resource_id.clone())
         .collect();
     let (kind, kind_source) = (delivery.kind, delivery.kind_source);
-    let (base_key, codec) = (delivery.base_key.clone(), delivery.body.codec);
+    let (base_key, reference_body_id) =
+        (delivery.base_key.clone(), delivery.body.reference_body_id);
     let reply = state
         .writer
         .submit(delivery)
@@ -208,7 +209,7 @@ async fn archive(
     if stored.new_versions > 0 {
         state
             .compression
-            .committed(base_key.as_ref(), codec, stored.body_id, &raw);
+            .committed(base_key.as_ref(), reference_body_id, stored.body_id, &raw);
     }
     log::debug!(
         "stored {kind} {} as {}",

@@ -22,13 +22,12 @@ use crate::everflow::ResourceType;
 pub enum Codec {
     /// As received (archives written before schema version 3).
     AsReceived = 0,
-    /// zstd.
+    /// zstd; when `bodies.reference_body_id` is set, against that body (an
+    /// earlier version of the same resource, itself kept without a
+    /// reference) as raw content.
     Zstd = 1,
     /// zstd with the dictionary `bodies.dictionary_id`.
     ZstdWithDictionary = 2,
-    /// zstd against the body `bodies.reference_body_id` (an earlier version
-    /// of the same resource, itself kept without a reference) as raw content.
-    ZstdWithReference = 3,
 }
 
 impl Codec {
@@ -37,7 +36,6 @@ impl Codec {
             0 => Some(Codec::AsReceived),
             1 => Some(Codec::Zstd),
             2 => Some(Codec::ZstdWithDictionary),
-            3 => Some(Codec::ZstdWithReference),
             _ => None,
         }
     }
@@ -175,7 +173,7 @@ impl Dictionaries {
             return None;
         }
         Some(StoredBody {
-            codec: Codec::ZstdWithReference,
+            codec: Codec::Zstd,
             dictionary_id: None,
             reference_body_id: Some(base.body_id),
             length: raw.len(),
@@ -184,7 +182,7 @@ impl Dictionaries {
     }
 
     /// The bytes as received, from what is kept. `base` is the reference
-    /// body as received, for [`Codec::ZstdWithReference`].
+    /// body as received, for a body kept against one.
     pub fn decompress(
         &self,
         stored: &[u8],
@@ -195,13 +193,10 @@ impl Dictionaries {
     ) -> io::Result<Vec<u8>> {
         match codec {
             Codec::AsReceived => Ok(stored.to_vec()),
-            Codec::ZstdWithReference => {
-                let base = base.ok_or_else(|| {
-                    io::Error::new(io::ErrorKind::NotFound, "its reference body is missing")
-                })?;
-                decompress(stored, length, From::Content(base))
-            }
-            Codec::Zstd => decompress(stored, length, From::Nothing),
+            Codec::Zstd => match base {
+                Some(base) => decompress(stored, length, From::Content(base)),
+                None => decompress(stored, length, From::Nothing),
+            },
             Codec::ZstdWithDictionary => {
                 let dictionary = dictionary_id
                     .and_then(|id| self.state.read().ok()?.by_id.get(&id).cloned())
@@ -327,10 +322,6 @@ mod tests {
             .decompress(b"x", Codec::ZstdWithDictionary, Some(9), 1, None)
             .expect_err("no dictionary 9");
         assert_eq!(error.kind(), io::ErrorKind::NotFound);
-        let error = dictionaries
-            .decompress(b"x", Codec::ZstdWithReference, None, 1, None)
-            .expect_err("no reference");
-        assert_eq!(error.kind(), io::ErrorKind::NotFound);
     }
 
     /// ~30 KB of offer-like text that differs with `seed`.
@@ -367,7 +358,7 @@ mod tests {
         let delta = dictionaries
             .compress_against(ResourceType::Offer, &base, &edited)
             .expect("a small delta");
-        assert_eq!(delta.codec, Codec::ZstdWithReference);
+        assert_eq!(delta.codec, Codec::Zstd);
         assert_eq!(delta.reference_body_id, Some(41));
         assert!(
             delta.bytes.len() * 20 < alone,
@@ -378,6 +369,9 @@ mod tests {
             .decompress(&delta.bytes, delta.codec, None, delta.length, Some(&first))
             .expect("decompresses");
         assert_eq!(back, edited);
+        dictionaries
+            .decompress(&delta.bytes, delta.codec, None, delta.length, None)
+            .expect_err("a delta without its base is an error, not garbage");
         // A body unlike its base (noise) is kept against it only if that is
         // smaller than alone.
         let mut n: u64 = 99;

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::bodies::{Codec, Dictionaries, StoredBody};
+use super::bodies::{Dictionaries, StoredBody};
 use super::references::{Base, References, is_referenced};
 use crate::everflow::ResourceType;
 
@@ -63,11 +63,18 @@ impl Compression {
         .unwrap_or_else(|| self.dictionaries.compress(resource_type, raw))
     }
 
-    /// After `raw`, kept as `codec`, was committed as body `body_id` of a new
-    /// version: a body kept without a reference becomes its resource's base.
-    pub fn committed(&self, base_key: Option<&BaseKey>, codec: Codec, body_id: i64, raw: &[u8]) {
+    /// After `raw` was committed as body `body_id` of a new version, kept
+    /// against `reference_body_id` or not: a body kept without a reference
+    /// becomes its resource's base.
+    pub fn committed(
+        &self,
+        base_key: Option<&BaseKey>,
+        reference_body_id: Option<i64>,
+        body_id: i64,
+        raw: &[u8],
+    ) {
         if let Some(key) = base_key
-            && codec != Codec::ZstdWithReference
+            && reference_body_id.is_none()
         {
             self.references.remember(
                 key.resource_type,

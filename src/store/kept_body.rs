@@ -49,7 +49,7 @@ impl KeptBody {
     /// kept against one).
     pub fn read_back(&self, conn: &Connection, dictionaries: &Dictionaries) -> Result<Vec<u8>> {
         let base = match self.reference_body_id {
-            Some(reference) if self.codec == Codec::ZstdWithReference as i64 => {
+            Some(reference) if self.codec == Codec::Zstd as i64 => {
                 let base = KeptBody::find(conn, reference)?.ok_or_else(|| {
                     self.unreadable(format!("its reference body {reference} is missing"))
                 })?;
@@ -63,7 +63,13 @@ impl KeptBody {
                     .map_err(|failure| self.unreadable(format!("its reference body: {failure}")))?;
                 Some(bytes)
             }
-            _ => None,
+            Some(reference) => {
+                return Err(self.unreadable(format!(
+                    "it names reference body {reference} but codec {} takes none",
+                    self.codec
+                )));
+            }
+            None => None,
         };
         let codec = Codec::from_code(self.codec)
             .ok_or_else(|| self.unreadable(format!("unknown codec {}", self.codec)))?;

@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         sql: include_str!("../../migrations/0003_compressed_bodies.sql"),
     },
+    Migration {
+        version: 4,
+        sql: include_str!("../../migrations/0004_version_deltas.sql"),
+    },
 ];
 
 /// Runs the steps after `from`, in one transaction, and records the version
