@@ -47,6 +47,20 @@ pub enum Command {
     /// Every delivery with its exact body, one JSON object a line, in order of
     /// arrival: the lossless way out of the archive.
     Dump(DumpArgs),
+    /// Load deliveries from a file (or - for standard input) through the same
+    /// checks, deduplication and versions as serve: `evarchive dump` lines, or
+    /// with --kind one Everflow body a line. Run it while serve is stopped.
+    Import(ImportArgs),
+    /// Make every typed column again from the stored raw bodies (after an
+    /// upgrade that extracts more); raw bodies are never touched. Safe while
+    /// serve runs.
+    Reindex,
+    /// Copy the archive, consistent as of one moment, to FILE while serve
+    /// keeps running (written as FILE.partial, then renamed).
+    Backup(BackupArgs),
+    /// Print the webhook URLs with the archive's token (serve prints them only
+    /// when it makes the token), or replace the token with --rotate.
+    Token(TokenArgs),
     /// Scrub the archive: read every body back and check it against the
     /// SHA-256 taken on arrival, re-read every version and compare its typed
     /// row, recount the counters. Exit 1 if anything differs.
@@ -356,10 +370,56 @@ pub struct ServeArgs {
     #[arg(long, env = "EVARCHIVE_TLS_CERT", value_name = "PATH")]
     pub tls_cert: Option<PathBuf>,
 
+    /// Turn /healthz "degraded" (still 200, with the reason) when no
+    /// conversion has arrived for this long (2h, 90m, 1d), so an uptime
+    /// monitor notices that Everflow stopped sending. KIND=DURATION watches
+    /// another kind (offer_updated=7d); repeat or separate with commas.
+    #[arg(
+        long,
+        env = "EVARCHIVE_STALE_AFTER",
+        value_name = "[KIND=]DURATION",
+        value_delimiter = ','
+    )]
+    pub stale_after: Vec<String>,
+
     /// The PEM private key of --tls-cert (PKCS#8, RSA or EC; e.g. Let's Encrypt's
     /// privkey.pem). Needs --tls-cert.
     #[arg(long, env = "EVARCHIVE_TLS_KEY", value_name = "PATH")]
     pub tls_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// NDJSON: `evarchive dump` output, or with --kind plain bodies; - reads
+    /// standard input.
+    pub file: PathBuf,
+
+    /// Each line is one Everflow body of this webhook kind, received now
+    /// (without it, lines are `evarchive dump` lines).
+    #[arg(long, value_name = "KIND", ignore_case = true)]
+    pub kind: Option<KindName>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where the copy goes; an earlier backup there is replaced once the new
+    /// one is complete.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The base URL Everflow reaches serve at (http:// or https://). Defaults
+    /// to the one `serve` last printed its URLs with.
+    #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Replace the token with a new one and print the new URLs. A running
+    /// `serve` keeps accepting the old token until it is restarted; paste
+    /// the new URLs into Everflow, then restart it. Without effect if serve
+    /// runs with --token (EVARCHIVE_TOKEN), which overrides the archive's.
+    #[arg(long)]
+    pub rotate: bool,
 }
 
 /// A webhook kind on the command line: its canonical name, or `partner_…` for

@@ -33,6 +33,19 @@ pub enum Error {
         current: i64,
     },
 
+    #[error(
+        "another evarchive serve is running on {path} ({holder}); stop it first, or give this one another --db"
+    )]
+    AlreadyServed { path: PathBuf, holder: String },
+
+    #[error("{refused} line(s) were refused and not imported (listed above)")]
+    ImportRefused { refused: usize },
+
+    #[error(
+        "the archive keeps no webhook token: serve makes one on its first start without --token (EVARCHIVE_TOKEN); run `evarchive token --rotate` to make one now"
+    )]
+    NoToken,
+
     #[error("cannot upgrade the archive's schema: {0}; the archive was left as it was")]
     Migration(String),
 

@@ -22,7 +22,8 @@ pub use error::{Error, Result};
 
 use cli::{Cli, Command};
 use config::{
-    DumpConfig, ExportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig, StatsConfig,
+    DumpConfig, ExportConfig, ImportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig,
+    StatsConfig, TokenConfig,
 };
 
 /// Runs the parsed command line: each command's flags become its validated
@@ -40,6 +41,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(args) => commands::show::run(ShowConfig::from_args(db, args)?),
         Command::Stats(args) => commands::stats::run(StatsConfig::from_args(db, args)),
         Command::Dump(args) => commands::dump::run(DumpConfig::from_args(db, args)?),
+        Command::Token(args) => commands::token::run(TokenConfig::from_args(db, args)?),
+        Command::Backup(args) => commands::backup::run(&db, &args.file),
+        Command::Import(args) => commands::import::run(ImportConfig::from_args(db, args)),
+        Command::Reindex => commands::reindex::run(&db),
         Command::Verify => commands::verify::run(&db),
     }
 }

@@ -6,6 +6,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use assert_cmd::cargo::CommandCargoExt;
+use common::cli::evarchive;
+
+mod common;
 
 struct Serving {
     child: Child,
@@ -83,6 +86,14 @@ fn first_start_generates_a_token_and_prints_a_url_per_kind() {
         "{}",
         first.urls[0]
     );
+    assert!(
+        first.said.iter().any(|line| line.contains(&format!(
+            "schema version {}, TLS off, max body 10.0 MiB, body timeout 30 s, disk reserve 64 MiB, stale-feed alarm off",
+            evarchive::store::open::SCHEMA_VERSION
+        ))),
+        "{:?}",
+        first.said
+    );
     let token = token_of(&first.urls[0]).to_owned();
     assert_eq!(token.len(), 64);
     assert!(first.urls.iter().all(|url| token_of(url) == token));
@@ -103,9 +114,115 @@ fn first_start_generates_a_token_and_prints_a_url_per_kind() {
     assert_eq!(response.status(), 200);
     drop(first);
 
-    // The token was kept in the archive: a restart prints the same one.
+    // The token was kept in the archive: a restart accepts it, but prints
+    // the URLs without it (start-up lines end up in service logs)…
     let second = serve(&db);
-    assert_eq!(token_of(&second.urls[0]), token);
+    assert!(second.said.iter().all(|line| !line.contains(&token)));
+    assert_eq!(
+        second.urls[0],
+        format!("http://{}/webhooks/offer_created", second.addr)
+    );
+    let url = format!(
+        "http://{}/webhooks/conversion_registered?token={token}",
+        second.addr
+    );
+    let response = ureq::post(&url).send_bytes(&body).expect("200");
+    assert_eq!(response.status(), 200);
+    // …and `evarchive token` prints them with it, for the address serve
+    // last printed.
+    let printed = evarchive(&db, &["token"]);
+    assert_eq!(printed.code, Some(0), "{}", printed.stderr);
+    let urls: Vec<&str> = printed.stdout.lines().collect();
+    assert_eq!(urls.len(), 13);
+    assert_eq!(
+        urls[0],
+        format!(
+            "http://{}/webhooks/offer_created?token={token}",
+            second.addr
+        )
+    );
+    let elsewhere = evarchive(
+        &db,
+        &["token", "--public-url", "https://hooks.example.com/"],
+    );
+    assert!(
+        elsewhere.stdout.starts_with(&format!(
+            "https://hooks.example.com/webhooks/offer_created?token={token}\n"
+        )),
+        "{}",
+        elsewhere.stdout
+    );
+}
+
+#[test]
+fn a_rotated_token_replaces_the_old_one_at_the_next_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let first = serve(&db);
+    let old = token_of(&first.urls[0]).to_owned();
+    let rotated = evarchive(&db, &["token", "--rotate"]);
+    assert_eq!(rotated.code, Some(0), "{}", rotated.stderr);
+    let new = token_of(rotated.stdout.lines().next().expect("a URL")).to_owned();
+    assert_ne!(new, old);
+    assert_eq!(new.len(), 64);
+    // serve is running: it says which token works until when.
+    let pid = first.child.id();
+    assert!(
+        rotated.stderr.contains(&format!("process {pid}"))
+            && rotated
+                .stderr
+                .contains("accepts only the old one until it is restarted"),
+        "{}",
+        rotated.stderr
+    );
+    let post = |addr: &str, token: &str| {
+        let url = format!("http://{addr}/webhooks/conversion_registered?token={token}");
+        match ureq::post(&url).send_bytes(&common::sample("conversion_registered")) {
+            Ok(response) => response.status(),
+            Err(ureq::Error::Status(code, _)) => code,
+            Err(e) => panic!("{e}"),
+        }
+    };
+    assert_eq!(post(&first.addr, &old), 200);
+    assert_eq!(post(&first.addr, &new), 401);
+    drop(first);
+    let second = serve(&db);
+    assert_eq!(post(&second.addr, &old), 401);
+    assert_eq!(post(&second.addr, &new), 200);
+}
+
+#[test]
+fn token_says_how_to_make_one_when_the_archive_keeps_none() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let mut child = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--token",
+            "chosen-token-0123456789",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    while !lines
+        .next()
+        .expect("start-up lines")
+        .expect("line")
+        .contains("/webhooks/traffic_optimized")
+    {}
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+    let run = evarchive(&db, &["token"]);
+    assert_eq!(run.code, Some(1));
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("token --rotate"), "{}", run.stderr);
+    assert!(!run.stderr.contains("chosen-token"), "{}", run.stderr);
 }
 
 #[test]
@@ -290,4 +407,37 @@ fn a_port_in_use_exits_1_and_creates_no_archive() {
     );
     let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
     assert!(left.is_empty(), "nothing created: {left:?}");
+}
+
+#[test]
+fn a_second_serve_on_the_same_archive_is_refused_until_the_first_is_gone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let mut first = serve(&db);
+    let output = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let pid = first.child.id();
+    for words in [
+        "another evarchive serve is running on",
+        &format!("process {pid}") as &str,
+    ] {
+        assert!(stderr.contains(words), "{words}: {stderr}");
+    }
+    // The first one was not disturbed.
+    let health = ureq::get(&format!("http://{}/healthz", first.addr))
+        .call()
+        .expect("the first still serves");
+    assert_eq!(health.status(), 200);
+    // A crash releases the lock: no stale lock file stops the next start.
+    first.child.kill().expect("kill -9");
+    first.child.wait().expect("reaped");
+    let second = serve(&db);
+    assert_eq!(second.urls.len(), 13);
 }

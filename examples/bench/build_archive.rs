@@ -49,8 +49,8 @@ pub fn run(options: &Options) -> Result<(), String> {
         if last_report.elapsed().as_secs() >= 10 {
             eprintln!(
                 "bench: {} stored, {:.0}/s",
-                loader.stored,
-                loader.stored as f64 / started.elapsed().as_secs_f64()
+                loader.stored(),
+                loader.stored() as f64 / started.elapsed().as_secs_f64()
             );
             last_report = Instant::now();
         }

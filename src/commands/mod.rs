@@ -1,13 +1,18 @@
 //! One module per subcommand, each with a `run`.
 
+pub mod backup;
 pub mod dump;
 pub mod export;
+pub mod import;
 pub mod query;
 mod reading;
+pub mod reindex;
 
 pub use reading::yield_to_serve;
 pub mod report;
 pub mod serve;
 pub mod show;
 pub mod stats;
+pub mod token;
+mod urls;
 pub mod verify;

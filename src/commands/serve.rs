@@ -2,10 +2,11 @@
 
 use crate::config::ServeConfig;
 use crate::error::Result;
-use crate::everflow::kind::WebhookKind;
 use crate::server::{self, Startup};
 use crate::store::ArchiveState;
 use crate::store::open::SCHEMA_VERSION;
+
+use super::urls::webhook_urls;
 
 pub fn run(config: ServeConfig) -> Result<()> {
     actix_web::rt::System::new().block_on(async move {
@@ -54,6 +55,28 @@ async fn stop_gracefully_on(signals: Signals, server: actix_web::dev::ServerHand
     server.stop(true).await;
 }
 
+/// One line with what this server runs with, for the service log.
+fn settings_summary(config: &ServeConfig, startup: &Startup) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let stale: Vec<String> = config
+        .stale_after
+        .iter()
+        .map(|rule| format!("{} after {} s", rule.kind, rule.after.as_secs()))
+        .collect();
+    format!(
+        "schema version {SCHEMA_VERSION}, TLS {}, max body {:.1} MiB, body timeout {} s, disk reserve {:.0} MiB, stale-feed alarm {}",
+        if startup.https { "on" } else { "off" },
+        config.max_body as f64 / MIB,
+        config.body_timeout.as_secs(),
+        config.disk_reserve as f64 / MIB,
+        if stale.is_empty() {
+            "off".to_owned()
+        } else {
+            stale.join(", ")
+        }
+    )
+}
+
 /// Tells the operator, on stderr, where the archive is and what to paste into
 /// Everflow. The token is printed only when we generated it: an operator who
 /// chose one already knows it, and it should not land in service logs.
@@ -68,29 +91,30 @@ fn announce(config: &ServeConfig, startup: &Startup) {
     }
     let scheme = if startup.https { "https" } else { "http" };
     eprintln!("evarchive: listening on {scheme}://{}", startup.local_addr);
+    eprintln!("evarchive: {}", settings_summary(config, startup));
     if config.public_url.is_none() && startup.local_addr.ip().is_unspecified() {
         eprintln!(
             "evarchive: the URLs below name {}, which no one can connect to; start with --public-url https://YOUR-HOST (the address Everflow reaches this server at) to print URLs ready to paste",
             startup.local_addr.ip()
         );
     }
+    // The secret is printed once, when it is made; later start-ups (which a
+    // service manager keeps in its log) print the URLs without it.
     let token = if startup.token_generated {
         eprintln!(
-            "evarchive: generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type:"
+            "evarchive: generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type (`evarchive token` prints them again):"
         );
-        startup.token.as_str()
+        Some(startup.token.as_str())
     } else if config.token.is_some() {
         eprintln!("evarchive: webhook URLs, with your --token in place of $EVARCHIVE_TOKEN:");
-        "$EVARCHIVE_TOKEN"
+        Some("$EVARCHIVE_TOKEN")
     } else {
-        eprintln!("evarchive: webhook URLs (the token kept in the archive):");
-        startup.token.as_str()
+        eprintln!(
+            "evarchive: webhook URLs, each with ?token= and the archive's token (`evarchive token` prints them with it):"
+        );
+        None
     };
-    let base = config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("{scheme}://{}", startup.local_addr));
-    for kind in WebhookKind::ALL {
-        eprintln!("  {base}/webhooks/{kind}?token={token}");
+    for url in webhook_urls(&startup.url_base, token) {
+        eprintln!("  {url}");
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
+use crate::everflow::WebhookKind;
+use crate::server::staleness::StaleRule;
 use crate::store::{TrainingRules, WriterLimits};
 
 /// Tokens travel in URLs pasted into Everflow, so they must survive that
@@ -35,6 +37,8 @@ pub struct ServeConfig {
     pub training: TrainingRules,
     /// Serve HTTPS with these files; None means plain HTTP (e.g. behind a proxy).
     pub tls: Option<TlsFiles>,
+    /// Kinds whose silence turns `/healthz` degraded (`--stale-after`).
+    pub stale_after: Vec<StaleRule>,
 }
 
 /// The PEM files HTTPS is served with. Only their presence as a pair is checked
@@ -72,6 +76,7 @@ impl ServeConfig {
             disk_reserve: DEFAULT_DISK_RESERVE_MIB * MIB,
             training: TrainingRules::default(),
             tls: None,
+            stale_after: Vec::new(),
         }
     }
 
@@ -117,6 +122,11 @@ impl ServeConfig {
             disk_reserve: args.disk_reserve * MIB,
             training: TrainingRules::default(),
             tls,
+            stale_after: args
+                .stale_after
+                .iter()
+                .map(|rule| stale_rule(rule))
+                .collect::<Result<_>>()?,
         })
     }
 }
@@ -137,7 +147,42 @@ fn tls_files(cert: Option<PathBuf>, key: Option<PathBuf>) -> Result<Option<TlsFi
 }
 
 /// The base of the printed URLs, which Everflow must be able to use as given.
-fn public_url(url: &str) -> Result<String> {
+/// `2h` (conversions) or `KIND=DURATION` (`offer_updated=7d`); durations
+/// as --since takes them, days of 24 hours.
+fn stale_rule(text: &str) -> Result<StaleRule> {
+    let invalid = |why: String| Error::InvalidArgument {
+        flag: "--stale-after",
+        why: format!(
+            "'{text}' {why}; give a duration such as 2h, 90m or 1d (for conversion_registered), or KIND=DURATION such as offer_updated=7d"
+        ),
+    };
+    let (kind, duration) = match text.split_once('=') {
+        Some((kind, duration)) => (
+            WebhookKind::from_name(kind.trim())
+                .ok_or_else(|| invalid(format!("names no webhook kind ('{kind}')")))?,
+            duration.trim(),
+        ),
+        None => (WebhookKind::ConversionRegistered, text.trim()),
+    };
+    let span = duration
+        .parse::<jiff::Span>()
+        .map_err(|_| invalid("is not a duration".to_owned()))?;
+    let seconds = span
+        .total((
+            jiff::Unit::Second,
+            jiff::SpanRelativeTo::days_are_24_hours(),
+        ))
+        .map_err(|_| invalid("is not a duration without months or years".to_owned()))?;
+    if seconds.is_nan() || seconds < 1.0 {
+        return Err(invalid("is not a positive duration".to_owned()));
+    }
+    Ok(StaleRule {
+        kind,
+        after: Duration::from_secs_f64(seconds),
+    })
+}
+
+pub(crate) fn public_url(url: &str) -> Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
     let host = trimmed
         .strip_prefix("https://")
@@ -173,6 +218,21 @@ fn validate_token(token: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_rules_name_a_kind_or_mean_conversions() {
+        let rule = stale_rule("2h").expect("valid");
+        assert_eq!(rule.kind, WebhookKind::ConversionRegistered);
+        assert_eq!(rule.after, Duration::from_secs(7200));
+        let rule = stale_rule("partner_updated=1d").expect("valid");
+        assert_eq!(rule.kind, WebhookKind::AffiliateUpdated);
+        assert_eq!(rule.after, Duration::from_secs(86_400));
+        for bad in ["", "soon", "offer=2h", "0s", "-2h", "1 month"] {
+            let error = stale_rule(bad).expect_err(bad);
+            assert_eq!(error.exit_code(), 2, "{bad}");
+            assert!(error.to_string().contains("--stale-after"), "{error}");
+        }
+    }
 
     #[test]
     fn public_urls_need_their_scheme() {

@@ -3,12 +3,16 @@
 //! the writer or the checkpointer last found stands in the way (a full disk,
 //! a failed commit or checkpoint, a deleted or replaced archive file).
 //! Otherwise 503 with the reasons. For load balancers and monitoring.
+//!
+//! A writable archive whose watched feeds went quiet (`--stale-after`) is
+//! `degraded`: still 200, since deliveries would be stored, with the reason.
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
+use super::staleness::{StaleFeed, stale_feeds};
 use super::state::AppState;
-use crate::store::read::delivery_count;
+use crate::store::read::{delivery_count, last_arrivals};
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let probe = match state.writer.probe() {
@@ -20,9 +24,11 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         Err(rejected) => Err(format!("the writer cannot take work: {rejected:?}")),
     };
     let reads = state.reads.clone();
-    let deliveries = web::block(move || -> Result<i64, String> {
+    let deliveries = web::block(move || -> Result<_, String> {
         let conn = reads.get().map_err(|e| e.to_string())?;
-        delivery_count(&conn).map_err(|e| e.to_string())
+        let count = delivery_count(&conn).map_err(|e| e.to_string())?;
+        let last = last_arrivals(&conn).map_err(|e| e.to_string())?;
+        Ok((count, last))
     })
     .await
     .map_err(|e| e.to_string())
@@ -37,12 +43,22 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
     let free_bytes = state.health.free_bytes();
     match (reasons.first(), deliveries) {
-        (None, Ok(deliveries)) => HttpResponse::Ok().json(json!({
-            "status": "ok",
-            "writable": true,
-            "deliveries": deliveries,
-            "free_bytes": free_bytes,
-        })),
+        (None, Ok((deliveries, last))) => {
+            let now = jiff::Timestamp::now().as_millisecond();
+            let stale = stale_feeds(&state.stale_rules, &last, state.started_ms, now);
+            let mut reply = json!({
+                "status": "ok",
+                "writable": true,
+                "deliveries": deliveries,
+                "free_bytes": free_bytes,
+            });
+            if !stale.is_empty() {
+                reply["status"] = json!("degraded");
+                reply["reason"] = json!(describe(&stale[0]));
+                reply["stale"] = stale.iter().map(stale_json).collect();
+            }
+            HttpResponse::Ok().json(reply)
+        }
         (first, _) => HttpResponse::ServiceUnavailable().json(json!({
             "status": "unavailable",
             "writable": probe.is_ok() && !state.health.disk_low() && state.health.file_problem().is_none(),
@@ -50,5 +66,43 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
             "reasons": reasons,
             "free_bytes": free_bytes,
         })),
+    }
+}
+
+fn describe(feed: &StaleFeed) -> String {
+    let limit = humanised(feed.after);
+    match feed.last_received_at.and_then(time_of) {
+        Some(last) => format!(
+            "no {} delivery for more than {limit}: the last arrived at {last}",
+            feed.kind
+        ),
+        None => format!(
+            "no {} delivery for more than {limit} since serve started, and none before",
+            feed.kind
+        ),
+    }
+}
+
+fn stale_json(feed: &StaleFeed) -> serde_json::Value {
+    json!({
+        "kind": feed.kind.as_str(),
+        "stale_after_seconds": feed.after.as_secs(),
+        "last_received_at": feed.last_received_at.and_then(time_of),
+    })
+}
+
+fn time_of(millis: i64) -> Option<String> {
+    jiff::Timestamp::from_millisecond(millis)
+        .ok()
+        .map(|t| t.to_string())
+}
+
+/// `2h`, `90m`, `45s`: the limit as it was probably given.
+fn humanised(after: std::time::Duration) -> String {
+    let seconds = after.as_secs();
+    match seconds {
+        s if s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
     }
 }

@@ -7,7 +7,10 @@ mod budget;
 mod error;
 mod fallback;
 mod health;
+pub mod metrics;
+mod metrics_endpoint;
 mod routes;
+pub mod staleness;
 mod state;
 mod tls;
 mod unauthorized;
@@ -25,6 +28,7 @@ pub use error::WebhookError;
 
 use self::auth::TokenCheck;
 use self::budget::BodyBudget;
+use self::metrics::{Metrics, StoreView};
 use self::state::AppState;
 use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
@@ -46,6 +50,8 @@ pub struct Startup {
     pub local_addr: SocketAddr,
     /// Whether the listener speaks HTTPS (`--tls-cert`/`--tls-key`).
     pub https: bool,
+    /// Where Everflow reaches us: --public-url, or the listening address.
+    pub url_base: String,
 }
 
 /// A bound, started server. Await `run` to serve until stopped.
@@ -83,6 +89,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
         addr: config.listen.to_string(),
         source,
     })?;
+    let url_base = url_base(config, &listener, tls.is_some())?;
     let token_candidate = generate_token().map_err(|source| Error::Io {
         context: "cannot generate a token from the system random source".to_owned(),
         source,
@@ -95,9 +102,26 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             token: config.token.clone(),
             token_candidate,
             training: config.training,
+            webhook_url_base: Some(url_base),
         },
     )?;
     serve(config, listener, tls, archive)
+}
+
+/// The base of the webhook URLs: --public-url, or the listening address.
+fn url_base(config: &ServeConfig, listener: &TcpListener, https: bool) -> Result<String> {
+    if let Some(base) = &config.public_url {
+        return Ok(base.clone());
+    }
+    let scheme = if https { "https" } else { "http" };
+    Ok(format!("{scheme}://{}", listening_address(listener)?))
+}
+
+fn listening_address(listener: &TcpListener) -> Result<SocketAddr> {
+    listener.local_addr().map_err(|source| Error::Io {
+        context: "cannot read the listening address".to_owned(),
+        source,
+    })
 }
 
 /// Serves `archive` on `listener` (HTTPS with `tls`).
@@ -107,10 +131,7 @@ pub fn serve(
     tls: Option<rustls::ServerConfig>,
     archive: Archive,
 ) -> Result<(RunningServer, Startup)> {
-    let local_addr = listener.local_addr().map_err(|source| Error::Io {
-        context: "cannot read the listening address".to_owned(),
-        source,
-    })?;
+    let local_addr = listening_address(&listener)?;
     let (token, token_generated) = archive.token();
     let startup = Startup {
         archive: archive.state(),
@@ -118,6 +139,7 @@ pub fn serve(
         token_generated,
         local_addr,
         https: tls.is_some(),
+        url_base: url_base(config, &listener, tls.is_some())?,
     };
     let unauthorized = Arc::new(Unauthorized::default());
     let summaries = Arc::clone(&unauthorized);
@@ -128,6 +150,7 @@ pub fn serve(
             summaries.flush();
         }
     });
+    let started_ms = jiff::Timestamp::now().as_millisecond();
     let state = web::Data::new(AppState {
         writer: archive.writer(),
         reads: archive.reads(),
@@ -140,6 +163,16 @@ pub fn serve(
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
         compression: archive.compression(),
+        stale_rules: config.stale_after.clone(),
+        started_ms,
+        metrics: Arc::new(Metrics::new(StoreView {
+            db: archive.path().to_owned(),
+            writer: archive.writer_stats(),
+            health: archive.health(),
+            reads: archive.reads(),
+            stale_rules: config.stale_after.clone(),
+            started_ms,
+        })),
     });
     let server = HttpServer::new(move || {
         App::new()

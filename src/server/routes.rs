@@ -3,7 +3,7 @@
 
 use actix_web::web;
 
-use super::{fallback, health, webhook};
+use super::{fallback, health, metrics_endpoint, webhook};
 
 pub fn configure(app: &mut web::ServiceConfig) {
     app.service(
@@ -22,6 +22,11 @@ pub fn configure(app: &mut web::ServiceConfig) {
             .route(web::post().to(webhook::receive_declared))
             .route(web::get().to(webhook::receive_declared))
             .default_service(web::to(fallback::method_not_allowed("GET, POST"))),
+    )
+    .service(
+        web::resource("/metrics")
+            .route(web::get().to(metrics_endpoint::metrics))
+            .default_service(web::to(fallback::method_not_allowed("GET"))),
     )
     .service(
         web::resource("/kinds")

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use super::auth::TokenCheck;
 use super::budget::BodyBudget;
+use super::metrics::Metrics;
+use super::staleness::StaleRule;
 use super::unauthorized::Unauthorized;
 use crate::store::compression::Compression;
 use crate::store::health::ArchiveHealth;
@@ -21,6 +23,12 @@ pub struct AppState {
     pub unauthorized: Arc<Unauthorized>,
     /// What the writer and the checkpointer last found.
     pub health: Arc<ArchiveHealth>,
+    /// The stale-feed alarm's rules (`--stale-after`), and when serve
+    /// started (Unix milliseconds), which quiet time is counted from at most.
+    pub stale_rules: Vec<StaleRule>,
+    pub started_ms: i64,
+    /// Counters for `/metrics`, and what it reads from the store.
+    pub metrics: Arc<Metrics>,
     /// Bodies are compressed where they are prepared, here.
     pub compression: Arc<Compression>,
 }

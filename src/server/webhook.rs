@@ -9,6 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::auth::query_without_token;
 use super::body::{BodyLimits, read_limited};
 use super::error::WebhookError;
+use super::metrics::kind_label;
 use super::state::AppState;
 use crate::everflow::kind::WebhookKind;
 use crate::ingest::{Arrival, prepare_delivery, query_document};
@@ -74,11 +75,15 @@ async fn receive(
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     if !state.token.accepts(&req, &query) {
         state.unauthorized.count(sender_of(&req));
+        state.metrics.unauthorized();
         return Err(WebhookError::Unauthorized);
     }
     match archive(&req, declared.as_deref(), payload, &state, received_at).await {
         Ok(response) => Ok(response),
         Err(refused) => {
+            state
+                .metrics
+                .refused(kind_label(declared.as_deref()), refused.error.code());
             let status = actix_web::ResponseError::status_code(&refused.error).as_u16();
             log::warn!(
                 "refused ({status}) delivery to {}: {}",
@@ -211,6 +216,7 @@ async fn archive(
             .compression
             .committed(base_key.as_ref(), reference_body_id, stored.body_id, &raw);
     }
+    state.metrics.stored(kind, stored.outcome.as_str());
     log::debug!(
         "stored {kind} {} as {}",
         resource_ids.join(","),
@@ -241,7 +247,7 @@ fn method_name(req: &HttpRequest) -> &'static str {
     }
 }
 
-fn sender_of(req: &HttpRequest) -> Option<String> {
+pub(super) fn sender_of(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|addr| addr.ip().to_string())
 }
 

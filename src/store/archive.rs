@@ -14,6 +14,7 @@ use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::{ReadPool, read_pool};
+use super::serve_lock::ServeLock;
 use super::settings;
 use super::trainer::{Trainer, TrainingRules};
 use super::writer::stats::WriterStats;
@@ -32,6 +33,8 @@ pub struct ArchiveOptions {
     pub token_candidate: String,
     /// When bodies' dictionaries are trained.
     pub training: TrainingRules,
+    /// The base of the webhook URLs, kept for `evarchive token`.
+    pub webhook_url_base: Option<String>,
 }
 
 /// Read connections for health checks; the CLI reads with its own connections.
@@ -48,6 +51,8 @@ pub struct Archive {
     health: Arc<ArchiveHealth>,
     compression: Arc<Compression>,
     reads: ReadPool,
+    /// Released last, when the archive is dropped (or the process ends).
+    _lock: ServeLock,
 }
 
 impl Archive {
@@ -55,6 +60,7 @@ impl Archive {
     /// or upgrades it, checks it can be written, and starts the writer and
     /// the checkpointer.
     pub fn open(path: &Path, options: ArchiveOptions) -> Result<Archive> {
+        let lock = ServeLock::take(path)?;
         let (conn, state) = open_archive(path, OpenMode::Serve)?;
         // A WAL left large by a full disk is emptied before anything is
         // written, giving the reserve up if that is what it takes.
@@ -69,6 +75,9 @@ impl Archive {
             Some(token) => (token, false),
             None => settings::webhook_token(&conn, options.token_candidate)?,
         };
+        if let Some(base) = &options.webhook_url_base {
+            settings::record_webhook_url_base(&conn, base)?;
+        }
         let dictionaries = Arc::new(Dictionaries::load(&conn)?);
         let health = Arc::new(ArchiveHealth::default());
         disk.take_reserve();
@@ -108,6 +117,7 @@ impl Archive {
             health,
             compression: Arc::new(Compression::new(dictionaries)),
             reads,
+            _lock: lock,
         })
     }
 

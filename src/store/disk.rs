@@ -14,6 +14,8 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::identity::beside;
+
 /// The reserve, and the free space below which deliveries are refused.
 #[derive(Debug, Clone)]
 pub struct DiskGuard {
@@ -30,15 +32,10 @@ impl DiskGuard {
             Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
             _ => PathBuf::from("."),
         };
-        let beside = |suffix: &str| {
-            let mut name = archive.as_os_str().to_owned();
-            name.push(suffix);
-            PathBuf::from(name)
-        };
         DiskGuard {
             dir,
-            reserve: beside("-reserve"),
-            wal: beside("-wal"),
+            reserve: beside(archive, "-reserve"),
+            wal: beside(archive, "-wal"),
             reserve_bytes,
         }
     }

@@ -63,6 +63,13 @@ pub fn new_archive_id() -> Result<String> {
     Ok(hex::encode(bytes))
 }
 
+/// The file named like the archive with `suffix` added (`archive.db-wal`).
+pub fn beside(archive: &Path, suffix: &str) -> PathBuf {
+    let mut name = archive.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 /// The marker kept beside an archive: `.NAME.created` in its directory.
 pub fn marker_path(archive: &Path) -> PathBuf {
     let name = archive

@@ -3,7 +3,9 @@
 
 mod apply;
 mod archive;
+pub mod backup;
 pub mod bodies;
+pub mod bulk;
 pub mod checkpointer;
 pub mod compression;
 mod counters;
@@ -17,6 +19,9 @@ pub mod open;
 pub mod pool;
 pub mod read;
 pub mod references;
+pub mod reindex;
+mod reread;
+pub mod serve_lock;
 pub mod settings;
 mod trainer;
 mod typed_rows;

@@ -6,6 +6,7 @@ const WEBHOOK_TOKEN: &str = "webhook_token";
 const ARCHIVE_ID: &str = "archive_id";
 const LAST_STARTED: &str = "last_started_at";
 const HEALTH_PROBE: &str = "health_probe_at";
+const URL_BASE: &str = "webhook_url_base";
 
 /// The token kept in the archive; on first use `candidate` is stored and becomes
 /// it. Returns the token and whether it was just stored.
@@ -25,6 +26,35 @@ pub fn webhook_token(conn: &Connection, candidate: String) -> rusqlite::Result<(
         params![WEBHOOK_TOKEN, candidate],
     )?;
     Ok((candidate, true))
+}
+
+/// The token kept in the archive, if `serve` ever made one.
+pub fn stored_webhook_token(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    get(conn, WEBHOOK_TOKEN)
+}
+
+/// Replaces the token kept in the archive (`evarchive token --rotate`).
+pub fn replace_webhook_token(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+    set(conn, WEBHOOK_TOKEN, token)
+}
+
+/// The base of the URLs `serve` last printed (its --public-url, or the
+/// address it listened on), for `evarchive token`.
+pub fn webhook_url_base(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    get(conn, URL_BASE)
+}
+
+pub fn record_webhook_url_base(conn: &Connection, base: &str) -> rusqlite::Result<()> {
+    set(conn, URL_BASE, base)
+}
+
+fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT value FROM settings WHERE name = ?1",
+        [name],
+        |row| row.get(0),
+    )
+    .optional()
 }
 
 /// The archive's own id, made on first use: the marker beside the archive

@@ -171,3 +171,13 @@ pub fn delivery_count(conn: &Connection) -> Result<i64> {
         |row| row.get(0),
     )?)
 }
+
+/// Each kind's last accepted delivery, Unix milliseconds (from the counters,
+/// so a dozen rows whatever the archive's size).
+pub fn last_arrivals(conn: &Connection) -> Result<std::collections::HashMap<String, i64>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT kind, last_received_at FROM counters WHERE last_received_at IS NOT NULL",
+    )?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

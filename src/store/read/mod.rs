@@ -15,7 +15,8 @@ pub use aggregate::{latest_name, sum_groups};
 pub use datasets::{Dataset, DatasetColumn};
 pub use dump::{DumpFilter, DumpedDelivery, each_delivery};
 pub use inspect::{
-    TypeStats, VersionRecord, body, delivery_count, refusals_without_kind, type_stats, versions_of,
+    TypeStats, VersionRecord, body, delivery_count, last_arrivals, refusals_without_kind,
+    type_stats, versions_of,
 };
 pub use select::{Selected, select_rows};
 pub use verify::{Problem, Scrub, Step, verify};

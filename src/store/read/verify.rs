@@ -10,16 +10,16 @@
 use std::fmt;
 
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use sha2::{Digest, Sha256};
 
 use crate::error::Result;
-use crate::everflow::{ResourceRecord, WebhookKind};
-use crate::ingest::reread;
 use crate::store::bodies::Dictionaries;
 use crate::store::kept_body::{KEPT_BODY_COLUMNS, KeptBody};
-use crate::store::open::SCHEMA_SQL;
-use crate::store::typed_rows::{RowOrigin, insert_typed_row, table_of};
+use crate::store::reread::{
+    Reread, RereadFailure, Scratch, StoredVersion, archived_row, reread_version, version_slice_sql,
+};
+use crate::store::typed_rows::table_of;
 
 /// Something the archive holds that is not what arrived, or not what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,57 +246,22 @@ fn check_body(
     }
 }
 
-/// One version, with what is needed to read its body again.
-struct VersionToCheck {
-    version_id: i64,
-    resource_id: String,
-    kind: String,
-    content_sha256: Vec<u8>,
-    is_current: bool,
-    method: String,
-    received_at: i64,
-    body: KeptBody,
-}
-
 fn check_versions(
     conn: &Connection,
     dictionaries: &Dictionaries,
     scrub: &mut Scrub,
     mut progress: impl FnMut(u64),
 ) -> Result<()> {
-    // The typed rows this release would write, made in a scratch database of
-    // the same schema by the writer's own code, to compare column by column.
-    // It holds typed rows without their versions: no foreign keys.
-    let scratch = Connection::open_in_memory()?;
-    scratch.execute_batch(SCHEMA_SQL)?;
-    scratch.execute_batch("PRAGMA foreign_keys = OFF")?;
-    let mut slice = conn.prepare(&format!(
-        "SELECT v.version_id, v.resource_id, v.kind, v.content_sha256, v.is_current,
-                d.method, d.received_at, {KEPT_BODY_COLUMNS}
-         FROM versions AS v
-         JOIN deliveries AS d ON d.delivery_id = v.first_delivery_id
-         JOIN bodies AS b ON b.body_id = v.body_id
-         WHERE v.version_id >= ?1 ORDER BY v.version_id LIMIT ?2"
-    ))?;
+    let scratch = Scratch::new()?;
+    let mut slice = conn.prepare(&version_slice_sql())?;
     let mut next = 0;
     loop {
         // The versions and their typed rows from one snapshot: `serve` may
         // move `is_current` between slices.
         conn.execute_batch("BEGIN")?;
         let checked = (|| -> Result<Option<i64>> {
-            let rows: Vec<VersionToCheck> = slice
-                .query_map(params![next, SLICE], |row| {
-                    Ok(VersionToCheck {
-                        version_id: row.get(0)?,
-                        resource_id: row.get(1)?,
-                        kind: row.get(2)?,
-                        content_sha256: row.get(3)?,
-                        is_current: row.get(4)?,
-                        method: row.get(5)?,
-                        received_at: row.get(6)?,
-                        body: KeptBody::from_row(row, 7)?,
-                    })
-                })?
+            let rows: Vec<StoredVersion> = slice
+                .query_map(params![next, SLICE], StoredVersion::from_row)?
                 .collect::<rusqlite::Result<_>>()?;
             let last = rows.last().map(|v| v.version_id);
             for version in rows {
@@ -316,74 +281,46 @@ fn check_versions(
 
 fn check_version(
     conn: &Connection,
-    scratch: &Connection,
+    scratch: &Scratch,
     dictionaries: &Dictionaries,
-    version: &VersionToCheck,
+    version: &StoredVersion,
     scrub: &mut Scrub,
 ) -> Result<()> {
     let version_id = version.version_id;
-    // An unreadable body is reported once, by the body step.
-    let Ok(raw) = version.body.read_back(conn, dictionaries) else {
-        return Ok(());
-    };
-    let Some(kind) = WebhookKind::from_name(&version.kind) else {
-        scrub.problems.push(Problem::Reread {
-            version_id,
-            why: format!("unknown kind {}", version.kind),
-        });
-        return Ok(());
-    };
-    let extracted = match reread(kind, &version.method, &raw) {
-        Ok(extracted) => extracted,
-        Err(e) => {
-            scrub.problems.push(Problem::Reread {
+    let reread = match reread_version(conn, dictionaries, version) {
+        Ok(reread) => reread,
+        // An unreadable body is reported once, by the body step.
+        Err(RereadFailure::Unreadable) => return Ok(()),
+        Err(RereadFailure::Extraction(why)) => {
+            scrub.problems.push(Problem::Reread { version_id, why });
+            return Ok(());
+        }
+        Err(RereadFailure::ResourceMissing) => {
+            scrub.problems.push(Problem::ResourceMissing {
                 version_id,
-                why: e.to_string(),
+                resource_id: version.resource_id.clone(),
             });
             return Ok(());
         }
     };
-    let Some(resource) = extracted
-        .resources
-        .iter()
-        .find(|r| r.resource_id == version.resource_id)
-    else {
-        scrub.problems.push(Problem::ResourceMissing {
-            version_id,
-            resource_id: version.resource_id.clone(),
-        });
-        return Ok(());
-    };
-    if resource.content_sha256.as_slice() != version.content_sha256 {
+    if !reread.same_content {
         scrub.problems.push(Problem::ContentHash { version_id });
     }
-    let origin = RowOrigin {
-        version_id,
-        kind,
-        is_current: version.is_current,
-        received_at: version.received_at,
-    };
-    compare_typed_row(conn, scratch, &origin, resource, scrub)
+    compare_typed_row(conn, scratch, &reread, scrub)
 }
 
 /// Compares the archived typed row of a version with the one this release
 /// writes for the same body.
 fn compare_typed_row(
     conn: &Connection,
-    scratch: &Connection,
-    origin: &RowOrigin,
-    resource: &ResourceRecord,
+    scratch: &Scratch,
+    reread: &Reread,
     scrub: &mut Scrub,
 ) -> Result<()> {
-    let version_id = origin.version_id;
-    let table = table_of(origin.kind.family());
-    insert_typed_row(scratch, origin, resource)?;
-    let sql = format!("SELECT * FROM {table} WHERE version_id = ?1");
-    let expected = typed_row(scratch, &sql, version_id)?;
-    scratch
-        .prepare_cached(&format!("DELETE FROM {table} WHERE version_id = ?1"))?
-        .execute([version_id])?;
-    let Some(archived) = typed_row(conn, &sql, version_id)? else {
+    let version_id = reread.origin.version_id;
+    let table = table_of(reread.origin.kind.family());
+    let expected = scratch.expected(reread)?;
+    let Some(archived) = archived_row(conn, table, version_id)? else {
         scrub
             .problems
             .push(Problem::TypedRowMissing { version_id, table });
@@ -406,30 +343,6 @@ fn compare_typed_row(
         });
     }
     Ok(())
-}
-
-/// A typed row as (column, value) pairs.
-fn typed_row(
-    conn: &Connection,
-    sql: &str,
-    version_id: i64,
-) -> Result<Option<Vec<(String, Value)>>> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let names: Vec<String> = statement
-        .column_names()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
-    let row = statement
-        .query_row([version_id], |row| {
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| Ok((name.clone(), row.get::<_, Value>(i)?)))
-                .collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .optional()?;
-    Ok(row)
 }
 
 fn shown(value: &Value) -> String {

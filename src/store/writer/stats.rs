@@ -29,6 +29,7 @@ pub struct WriterStats {
     caught_up: AtomicU64,
     catch_up_ms: [AtomicU64; CATCH_UP_MS_BUCKETS.len() + 1],
     catch_up_micros_max: AtomicU64,
+    catch_up_micros_total: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -48,6 +49,7 @@ pub struct WriterSnapshot {
     /// Per bucket of `CATCH_UP_MS_BUCKETS`, then one for slower.
     pub catch_up_ms: Vec<u64>,
     pub catch_up_micros_max: u64,
+    pub catch_up_micros_total: u64,
 }
 
 fn bucket(bounds: &[u64], value: u64) -> usize {
@@ -86,6 +88,8 @@ impl WriterStats {
             .fetch_add(1, Ordering::Relaxed);
         self.catch_up_micros_max
             .fetch_max(micros, Ordering::Relaxed);
+        self.catch_up_micros_total
+            .fetch_add(micros, Ordering::Relaxed);
     }
 
     pub fn snapshot(&self) -> WriterSnapshot {
@@ -103,6 +107,7 @@ impl WriterStats {
             caught_up: self.caught_up.load(Ordering::Relaxed),
             catch_up_ms: read(&self.catch_up_ms),
             catch_up_micros_max: self.catch_up_micros_max.load(Ordering::Relaxed),
+            catch_up_micros_total: self.catch_up_micros_total.load(Ordering::Relaxed),
         }
     }
 }
