@@ -66,6 +66,18 @@ pub fn select_rows(
         // Near the limit, read one row past it: that row says whether more matched.
         let wanted = limit.map_or(PAGE_ROWS as u64, |l| (l - sent + 1).min(PAGE_ROWS as u64));
         let mut params = fixed_params.clone();
+        if let Page::Timed(Some((after, _))) = page {
+            // The window's end moves down to the page's start, so the index
+            // is entered there: SQLite bounds the scan by one upper limit
+            // only, and the row value below cannot be that limit (its key is
+            // not the index's next column). Without this every page scanned
+            // from the window's end, and an export of millions of rows took
+            // time quadratic in their number.
+            let until = &mut params[until_param(selection)];
+            if let SqlValue::Integer(until) = until {
+                *until = (*until).min(after.saturating_add(1));
+            }
+        }
         let sql = page_sql(&head, page, time, dataset.key, wanted, &mut params);
         let mut statement = conn.prepare_cached(&sql)?;
         let mut rows = statement.query(params_from_iter(params.iter()))?;
@@ -129,7 +141,13 @@ fn page_sql(
     }
 }
 
-/// The WHERE clause (without paging) and its parameters.
+/// Where `conditions` puts the window's end among its parameters.
+fn until_param(selection: &Selection) -> usize {
+    usize::from(selection.window.since_unix().is_some())
+}
+
+/// The WHERE clause (without paging) and its parameters; the window's end
+/// is at [`until_param`].
 pub(super) fn conditions(
     dataset: &Dataset,
     selection: &Selection,
