@@ -370,6 +370,11 @@ pub struct ServeArgs {
     #[arg(long, env = "EVARCHIVE_TLS_CERT", value_name = "PATH")]
     pub tls_cert: Option<PathBuf>,
 
+    /// The PEM private key of --tls-cert (PKCS#8, RSA or EC; e.g. Let's Encrypt's
+    /// privkey.pem). Needs --tls-cert.
+    #[arg(long, env = "EVARCHIVE_TLS_KEY", value_name = "PATH")]
+    pub tls_key: Option<PathBuf>,
+
     /// Turn /healthz "degraded" (still 200, with the reason) when no
     /// conversion has arrived for this long (2h, 90m, 1d), so an uptime
     /// monitor notices that Everflow stopped sending. KIND=DURATION watches
@@ -381,11 +386,6 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub stale_after: Vec<String>,
-
-    /// The PEM private key of --tls-cert (PKCS#8, RSA or EC; e.g. Let's Encrypt's
-    /// privkey.pem). Needs --tls-cert.
-    #[arg(long, env = "EVARCHIVE_TLS_KEY", value_name = "PATH")]
-    pub tls_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
