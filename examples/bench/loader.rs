@@ -2,7 +2,6 @@
 //! `serve` does after HTTP: the storage ceiling, and the bulk path that builds
 //! a large archive exactly as `serve` would have.
 
-use std::ops::{Deref, DerefMut};
 use std::path::Path;
 
 use evarchive::everflow::WebhookKind;
@@ -11,7 +10,8 @@ use evarchive::store::bulk::BulkLoader;
 use evarchive::store::compression::Compression;
 use evarchive::store::{Archive, ArchiveOptions, IncomingDelivery, TrainingRules, WriterLimits};
 
-/// The library's bulk loader on an archive set up for measuring.
+/// The library's bulk loader on an archive set up for measuring, with the
+/// harness's `String` errors.
 pub struct Loader(BulkLoader);
 
 impl Loader {
@@ -47,6 +47,16 @@ impl Loader {
             .map_err(|e| e.to_string())
     }
 
+    /// What to prepare deliveries with.
+    pub fn compression(&self) -> std::sync::Arc<Compression> {
+        self.0.compression()
+    }
+
+    /// Deliveries committed so far.
+    pub fn stored(&self) -> u64 {
+        self.0.stored()
+    }
+
     pub fn submit(
         &mut self,
         delivery: IncomingDelivery,
@@ -64,19 +74,6 @@ impl Loader {
     pub fn finish(self) -> Result<u64, String> {
         let outcomes = self.0.finish().map_err(|e| e.to_string())?;
         Ok(outcomes.values().sum())
-    }
-}
-
-impl Deref for Loader {
-    type Target = BulkLoader;
-    fn deref(&self) -> &BulkLoader {
-        &self.0
-    }
-}
-
-impl DerefMut for Loader {
-    fn deref_mut(&mut self) -> &mut BulkLoader {
-        &mut self.0
     }
 }
 

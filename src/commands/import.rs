@@ -99,7 +99,12 @@ pub fn run(config: ImportConfig) -> Result<()> {
             .map_err(|e| format!("{} ({})", e, e.code()))
         });
         match prepared {
-            Ok((delivery, raw)) => loader.submit(delivery, Some(raw.to_vec()))?,
+            Ok((delivery, raw)) => {
+                // Only a body that may become its resource's base is kept
+                // past its commit (offers, advertisers, partners).
+                let base = delivery.base_key.is_some().then(|| raw.to_vec());
+                loader.submit(delivery, base)?
+            }
             Err(why) => {
                 refused += 1;
                 if refused <= LISTED_REFUSALS {

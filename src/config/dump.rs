@@ -2,10 +2,11 @@
 
 use std::path::PathBuf;
 
+use super::time_window;
 use crate::cli::DumpArgs;
 use crate::error::Result;
 use crate::store::read::DumpFilter;
-use crate::window::{TimeWindow, now, resolve_window};
+use crate::window::TimeWindow;
 
 /// `dump`.
 #[derive(Debug)]
@@ -18,13 +19,7 @@ pub struct DumpConfig {
 
 impl DumpConfig {
     pub fn from_args(db: PathBuf, args: DumpArgs) -> Result<DumpConfig> {
-        let window = resolve_window(
-            args.since.as_deref(),
-            args.until.as_deref(),
-            args.month.as_deref(),
-            &args.tz,
-            now()?,
-        )?;
+        let window = time_window(&args.arrived)?;
         let filter = DumpFilter {
             since: window.since.map(|t| t.as_millisecond()),
             // Without --until, everything archived so far, including what

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use jiff::tz::TimeZone;
 
+use super::time_window;
 use crate::cli::{
     ExportArgs, FileArgs, FilterArgs, QueryArgs, ReportArgs, ShowArgs, StatsArgs, Summable,
     WindowArgs,
@@ -16,7 +17,7 @@ use crate::output::Format;
 use crate::report::{Dimension, REPORT_STATUSES, report_columns, status_slot};
 use crate::selection::{FilterField, Filters, Selection, TimeBasis, What};
 use crate::store::read::{Dataset, DatasetColumn};
-use crate::window::{now, parse_zone, resolve_window};
+use crate::window::parse_zone;
 
 /// `query WHAT`.
 #[derive(Debug)]
@@ -274,13 +275,7 @@ fn check_excel(file: &FileArgs, format: Format) -> Result<()> {
 /// or a status none of its records can have, is refused rather than silently
 /// matching nothing.
 fn selection(what: What, args: &FilterArgs, window: &WindowArgs) -> Result<Selection> {
-    let window_flags = resolve_window(
-        window.since.as_deref(),
-        window.until.as_deref(),
-        window.month.as_deref(),
-        &window.tz,
-        now()?,
-    )?;
+    let window_flags = time_window(&window.range)?;
     let mut filters = Filters::default();
     filters.push(FilterField::Offer, &args.offer);
     filters.push(FilterField::Affiliate, &args.affiliate);

@@ -10,7 +10,7 @@
 use actix_web::{HttpResponse, web};
 use serde_json::json;
 
-use super::staleness::{StaleFeed, stale_feeds};
+use super::staleness::StaleFeed;
 use super::state::AppState;
 use crate::store::read::{delivery_count, last_arrivals};
 
@@ -44,8 +44,7 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let free_bytes = state.health.free_bytes();
     match (reasons.first(), deliveries) {
         (None, Ok((deliveries, last))) => {
-            let now = jiff::Timestamp::now().as_millisecond();
-            let stale = stale_feeds(&state.stale_rules, &last, state.started_ms, now);
+            let stale = state.stale_watch.stale_now(&last);
             let mut reply = json!({
                 "status": "ok",
                 "writable": true,

@@ -18,7 +18,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::registry::Registry;
 
-use super::staleness::{StaleRule, stale_feeds};
+use super::staleness::StaleWatch;
 use crate::everflow::WebhookKind;
 use crate::store::disk::DiskGuard;
 use crate::store::health::ArchiveHealth;
@@ -123,8 +123,7 @@ pub struct StoreView {
     pub writer: Arc<WriterStats>,
     pub health: Arc<ArchiveHealth>,
     pub reads: crate::store::ReadPool,
-    pub stale_rules: Vec<StaleRule>,
-    pub started_ms: i64,
+    pub stale_watch: StaleWatch,
 }
 
 impl StoreView {
@@ -235,15 +234,14 @@ impl Collector for StoreView {
                 ConstGauge::new(*millis as f64 / 1000.0).encode(family.encode_family(&labels)?)?;
             }
         }
-        let now = jiff::Timestamp::now().as_millisecond();
-        let stale = stale_feeds(&self.stale_rules, &last, self.started_ms, now);
+        let stale = self.stale_watch.stale_now(&last);
         let mut family = encoder.encode_descriptor(
             "feed_stale",
             "1 while a kind watched by --stale-after has been quiet too long",
             None,
             MetricType::Gauge,
         )?;
-        for rule in &self.stale_rules {
+        for rule in &self.stale_watch.rules {
             let labels = [("kind", rule.kind.as_str())];
             let is_stale = stale.iter().any(|feed| feed.kind == rule.kind);
             ConstGauge::new(i64::from(is_stale)).encode(family.encode_family(&labels)?)?;

@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::error::WebhookError;
 use super::state::AppState;
+use super::webhook::authenticate;
 
 const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
@@ -12,13 +13,7 @@ pub async fn metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebhookError> {
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    if !state.token.accepts(&req, &query) {
-        state.unauthorized.count(super::webhook::sender_of(&req));
-        state.metrics.unauthorized();
-        return Err(WebhookError::Unauthorized);
-    }
+    authenticate(&req, &state)?;
     let metrics = std::sync::Arc::clone(&state.metrics);
     // The scrape reads the archive's counters: off the async workers.
     let text = web::block(move || metrics.encode())

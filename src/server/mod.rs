@@ -29,6 +29,7 @@ pub use error::WebhookError;
 use self::auth::TokenCheck;
 use self::budget::BodyBudget;
 use self::metrics::{Metrics, StoreView};
+use self::staleness::StaleWatch;
 use self::state::AppState;
 use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
@@ -150,7 +151,7 @@ pub fn serve(
             summaries.flush();
         }
     });
-    let started_ms = jiff::Timestamp::now().as_millisecond();
+    let stale_watch = StaleWatch::starting_now(config.stale_after.clone());
     let state = web::Data::new(AppState {
         writer: archive.writer(),
         reads: archive.reads(),
@@ -163,15 +164,13 @@ pub fn serve(
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
         compression: archive.compression(),
-        stale_rules: config.stale_after.clone(),
-        started_ms,
+        stale_watch: stale_watch.clone(),
         metrics: Arc::new(Metrics::new(StoreView {
             db: archive.path().to_owned(),
             writer: archive.writer_stats(),
             health: archive.health(),
             reads: archive.reads(),
-            stale_rules: config.stale_after.clone(),
-            started_ms,
+            stale_watch,
         })),
     });
     let server = HttpServer::new(move || {

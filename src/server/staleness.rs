@@ -24,11 +24,34 @@ pub struct StaleFeed {
     pub last_received_at: Option<i64>,
 }
 
+/// The alarm as one server runs it: its rules, and when it started.
+#[derive(Debug, Clone)]
+pub struct StaleWatch {
+    pub rules: Vec<StaleRule>,
+    /// Unix milliseconds.
+    pub started_ms: i64,
+}
+
+impl StaleWatch {
+    pub fn starting_now(rules: Vec<StaleRule>) -> StaleWatch {
+        StaleWatch {
+            rules,
+            started_ms: jiff::Timestamp::now().as_millisecond(),
+        }
+    }
+
+    /// The watched kinds quiet too long now, given each kind's last arrival.
+    pub fn stale_now(&self, last_arrivals: &HashMap<String, i64>) -> Vec<StaleFeed> {
+        let now = jiff::Timestamp::now().as_millisecond();
+        stale_feeds(&self.rules, last_arrivals, self.started_ms, now)
+    }
+}
+
 /// The rules broken at `now_ms`, given each kind's last arrival. Quiet time
 /// counts from the later of the last arrival and `started_ms` (serve's
 /// start), so neither a new archive nor a restart after downtime is degraded
 /// before Everflow had the time to send.
-pub fn stale_feeds(
+fn stale_feeds(
     rules: &[StaleRule],
     last_arrivals: &HashMap<String, i64>,
     started_ms: i64,

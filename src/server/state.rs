@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::auth::TokenCheck;
 use super::budget::BodyBudget;
 use super::metrics::Metrics;
-use super::staleness::StaleRule;
+use super::staleness::StaleWatch;
 use super::unauthorized::Unauthorized;
 use crate::store::compression::Compression;
 use crate::store::health::ArchiveHealth;
@@ -25,8 +25,7 @@ pub struct AppState {
     pub health: Arc<ArchiveHealth>,
     /// The stale-feed alarm's rules (`--stale-after`), and when serve
     /// started (Unix milliseconds), which quiet time is counted from at most.
-    pub stale_rules: Vec<StaleRule>,
-    pub started_ms: i64,
+    pub stale_watch: StaleWatch,
     /// Counters for `/metrics`, and what it reads from the store.
     pub metrics: Arc<Metrics>,
     /// Bodies are compressed where they are prepared, here.

@@ -71,13 +71,7 @@ async fn receive(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebhookError> {
     let received_at = unix_millis();
-    let query: Vec<(String, String)> =
-        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    if !state.token.accepts(&req, &query) {
-        state.unauthorized.count(sender_of(&req));
-        state.metrics.unauthorized();
-        return Err(WebhookError::Unauthorized);
-    }
+    authenticate(&req, &state)?;
     match archive(&req, declared.as_deref(), payload, &state, received_at).await {
         Ok(response) => Ok(response),
         Err(refused) => {
@@ -119,6 +113,20 @@ async fn receive(
             Err(refused.error)
         }
     }
+}
+
+/// Lets a request through if it carries the token (`?token=` or a Bearer
+/// header); otherwise counts it (for the log summary and the metrics) and
+/// refuses it.
+pub(super) fn authenticate(req: &HttpRequest, state: &AppState) -> Result<(), WebhookError> {
+    let query: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    if state.token.accepts(req, &query) {
+        return Ok(());
+    }
+    state.unauthorized.count(sender_of(req));
+    state.metrics.unauthorized();
+    Err(WebhookError::Unauthorized)
 }
 
 /// Everything after authentication: read, understand, store, answer.
@@ -247,7 +255,7 @@ fn method_name(req: &HttpRequest) -> &'static str {
     }
 }
 
-pub(super) fn sender_of(req: &HttpRequest) -> Option<String> {
+fn sender_of(req: &HttpRequest) -> Option<String> {
     req.peer_addr().map(|addr| addr.ip().to_string())
 }
 

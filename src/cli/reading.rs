@@ -1,75 +1,18 @@
-//! The command line, as clap types only; `config/` turns them into validated
-//! settings. Closed sets (WHAT, formats, dimensions, kinds) are `ValueEnum`s,
-//! so clap itself refuses a wrong value (exit 2) and lists the accepted ones.
+//! The flags of the commands that read an archive: what, which window,
+//! which filters, and in what form.
 
 use std::path::PathBuf;
 
-use clap::builder::PossibleValue;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, ValueEnum};
 
-use crate::everflow::WebhookKind;
+use super::KindName;
 use crate::output::Format;
 use crate::report::Dimension;
 use crate::selection::What;
 
-/// A durable, queryable archive of every webhook an Everflow account sends.
-#[derive(Debug, Parser)]
-#[command(name = "evarchive", version, about, long_about = None)]
-pub struct Cli {
-    /// The archive: an SQLite file, created with its schema by the first `serve`.
-    #[arg(
-        long,
-        global = true,
-        env = "EVARCHIVE_DB",
-        default_value = "./evarchive.db"
-    )]
-    pub db: PathBuf,
-
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Receive Everflow webhooks over HTTP and archive each one durably.
-    Serve(ServeArgs),
-    /// Print matching records as a table (or CSV, JSON…), newest first.
-    Query(QueryArgs),
-    /// Write every matching record as CSV (or TSV, JSON, NDJSON) for a spreadsheet.
-    Export(ExportArgs),
-    /// Sum conversions or events per offer, partner, day…: count, payout and
-    /// revenue per status, and profit from approved ones.
-    Report(ReportArgs),
-    /// Every version of one record: its states in order of arrival, and its raw JSON.
-    Show(ShowArgs),
-    /// Per resource type: resources, versions, deliveries, redeliveries, refusals.
-    Stats(StatsArgs),
-    /// Every delivery with its exact body, one JSON object a line, in order of
-    /// arrival: the lossless way out of the archive.
-    Dump(DumpArgs),
-    /// Load deliveries from a file (or - for standard input) through the same
-    /// checks, deduplication and versions as serve: `evarchive dump` lines, or
-    /// with --kind one Everflow body a line. Run it while serve is stopped.
-    Import(ImportArgs),
-    /// Make every typed column again from the stored raw bodies (after an
-    /// upgrade that extracts more); raw bodies are never touched. Safe while
-    /// serve runs.
-    Reindex,
-    /// Copy the archive, consistent as of one moment, to FILE while serve
-    /// keeps running (written as FILE.partial, then renamed).
-    Backup(BackupArgs),
-    /// Print the webhook URLs with the archive's token (serve prints them only
-    /// when it makes the token), or replace the token with --rotate.
-    Token(TokenArgs),
-    /// Scrub the archive: read every body back and check it against the
-    /// SHA-256 taken on arrival, re-read every version and compare its typed
-    /// row, recount the counters. Exit 1 if anything differs.
-    Verify,
-}
-
-/// The time window: which facts (or arrivals) a command selects.
+/// A span of time: `--since`/`--until` or `--month`, read in `--tz`.
 #[derive(Debug, Args)]
-pub struct WindowArgs {
+pub struct TimeRangeArgs {
     /// Start of the window (inclusive): 30m, 36h, 1d, 2w (back from now), now,
     /// today, yesterday, 2026-11-01, 2026-11-01T08:00 (in --tz), or RFC 3339.
     /// Without it: from the beginning.
@@ -89,6 +32,13 @@ pub struct WindowArgs {
     /// printed times.
     #[arg(long, env = "EVARCHIVE_TZ", default_value = "UTC")]
     pub tz: String,
+}
+
+/// The time window: which facts (or arrivals) a command selects.
+#[derive(Debug, Args)]
+pub struct WindowArgs {
+    #[command(flatten)]
+    pub range: TimeRangeArgs,
 
     /// Select by when deliveries arrived instead of when the facts happened.
     #[arg(long)]
@@ -298,19 +248,9 @@ pub struct StatsArgs {
 
 #[derive(Debug, Args)]
 pub struct DumpArgs {
-    /// Deliveries that arrived from this time (inclusive), in the forms of
-    /// `query --since`. Without it: from the first.
-    #[arg(long, allow_hyphen_values = true, conflicts_with = "month")]
-    pub since: Option<String>,
-    /// Deliveries that arrived before this time (exclusive). Without it: up to now.
-    #[arg(long, allow_hyphen_values = true, conflicts_with = "month")]
-    pub until: Option<String>,
-    /// Deliveries that arrived in one calendar month in --tz, e.g. 2026-11.
-    #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<String>,
-    /// IANA time zone for dates and months (the times written are UTC).
-    #[arg(long, env = "EVARCHIVE_TZ", default_value = "UTC")]
-    pub tz: String,
+    /// When the deliveries arrived (the times written are UTC).
+    #[command(flatten)]
+    pub arrived: TimeRangeArgs,
     /// Webhook kinds (e.g. conversion_registered); all without it.
     #[arg(long, value_name = "KIND,…", value_delimiter = ',', ignore_case = true)]
     pub kind: Vec<KindName>,
@@ -318,135 +258,4 @@ pub struct DumpArgs {
     /// renamed, so FILE is never half-written).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Address and port to listen on. Use 0.0.0.0:PORT to accept connections from
-    /// other machines (with HTTPS: --tls-cert/--tls-key or a reverse proxy, see the README).
-    #[arg(long, env = "EVARCHIVE_LISTEN", default_value = "127.0.0.1:8080")]
-    pub listen: String,
-
-    /// The secret every delivery must carry, as `?token=SECRET` in the URL or as
-    /// `Authorization: Bearer SECRET`. Without it, a token is generated on first
-    /// start, kept in the archive, and the ready-to-paste URLs are printed.
-    #[arg(long, env = "EVARCHIVE_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-
-    /// Largest body accepted, in bytes; larger deliveries get 413.
-    #[arg(long, env = "EVARCHIVE_MAX_BODY", default_value_t = 10 * 1024 * 1024)]
-    pub max_body: usize,
-
-    /// Seconds a request body may take to arrive; a slower one gets 408 and
-    /// its connection is closed, so stalled uploads cannot pile up.
-    #[arg(
-        long,
-        env = "EVARCHIVE_BODY_TIMEOUT",
-        default_value_t = 30,
-        value_name = "SECONDS"
-    )]
-    pub body_timeout: u64,
-
-    /// MiB kept free on the archive's disk: a reserve file beside the archive,
-    /// and the free space below which deliveries are answered 503 until the
-    /// WAL's space is given back. 0 turns both off.
-    #[arg(
-        long,
-        env = "EVARCHIVE_DISK_RESERVE",
-        default_value_t = 64,
-        value_name = "MIB"
-    )]
-    pub disk_reserve: u64,
-
-    /// The base URL Everflow reaches this server at (http:// or https://, e.g.
-    /// https://hooks.example.com), used only to print the webhook URLs to paste.
-    /// Defaults to the listening address.
-    #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
-    pub public_url: Option<String>,
-
-    /// Serve HTTPS with this PEM certificate chain (e.g. Let's Encrypt's fullchain.pem),
-    /// instead of plain HTTP behind a reverse proxy. Needs --tls-key. Read once at
-    /// start-up: restart after the certificate is renewed.
-    #[arg(long, env = "EVARCHIVE_TLS_CERT", value_name = "PATH")]
-    pub tls_cert: Option<PathBuf>,
-
-    /// The PEM private key of --tls-cert (PKCS#8, RSA or EC; e.g. Let's Encrypt's
-    /// privkey.pem). Needs --tls-cert.
-    #[arg(long, env = "EVARCHIVE_TLS_KEY", value_name = "PATH")]
-    pub tls_key: Option<PathBuf>,
-
-    /// Turn /healthz "degraded" (still 200, with the reason) when no
-    /// conversion has arrived for this long (2h, 90m, 1d), so an uptime
-    /// monitor notices that Everflow stopped sending. KIND=DURATION watches
-    /// another kind (offer_updated=7d); repeat or separate with commas.
-    #[arg(
-        long,
-        env = "EVARCHIVE_STALE_AFTER",
-        value_name = "[KIND=]DURATION",
-        value_delimiter = ','
-    )]
-    pub stale_after: Vec<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// NDJSON: `evarchive dump` output, or with --kind plain bodies; - reads
-    /// standard input.
-    pub file: PathBuf,
-
-    /// Each line is one Everflow body of this webhook kind, received now
-    /// (without it, lines are `evarchive dump` lines).
-    #[arg(long, value_name = "KIND", ignore_case = true)]
-    pub kind: Option<KindName>,
-}
-
-#[derive(Debug, Args)]
-pub struct BackupArgs {
-    /// Where the copy goes; an earlier backup there is replaced once the new
-    /// one is complete.
-    pub file: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct TokenArgs {
-    /// The base URL Everflow reaches serve at (http:// or https://). Defaults
-    /// to the one `serve` last printed its URLs with.
-    #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
-    pub public_url: Option<String>,
-
-    /// Replace the token with a new one and print the new URLs. A running
-    /// `serve` keeps accepting the old token until it is restarted; paste
-    /// the new URLs into Everflow, then restart it. Without effect if serve
-    /// runs with --token (EVARCHIVE_TOKEN), which overrides the archive's.
-    #[arg(long)]
-    pub rotate: bool,
-}
-
-/// A webhook kind on the command line: its canonical name, or `partner_…` for
-/// `affiliate_…` as in Everflow's UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct KindName(pub WebhookKind);
-
-const KIND_NAMES: [KindName; 13] = {
-    let mut names = [KindName(WebhookKind::OfferCreated); 13];
-    let mut i = 0;
-    while i < 13 {
-        names[i] = KindName(WebhookKind::ALL[i]);
-        i += 1;
-    }
-    names
-};
-
-impl ValueEnum for KindName {
-    fn value_variants<'a>() -> &'a [Self] {
-        &KIND_NAMES
-    }
-
-    fn to_possible_value(&self) -> Option<PossibleValue> {
-        let value = PossibleValue::new(self.0.as_str());
-        Some(match self.0.partner_alias() {
-            Some(alias) => value.alias(alias),
-            None => value,
-        })
-    }
 }

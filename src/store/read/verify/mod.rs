@@ -7,7 +7,10 @@
 //! Reads in slices of one short transaction each, so a scrub of a large
 //! archive never holds back `serve`'s checkpoints.
 
-use std::fmt;
+mod counters;
+mod problem;
+
+pub use problem::Problem;
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, params};
@@ -20,120 +23,6 @@ use crate::store::reread::{
     Reread, RereadFailure, Scratch, StoredVersion, archived_row, reread_version, version_slice_sql,
 };
 use crate::store::typed_rows::table_of;
-
-/// Something the archive holds that is not what arrived, or not what it says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
-    /// A line of `PRAGMA integrity_check`.
-    Integrity(String),
-    BodyUnreadable {
-        body_id: i64,
-        why: String,
-    },
-    BodyDigest {
-        body_id: i64,
-    },
-    BodyLength {
-        body_id: i64,
-        recorded: i64,
-        read: usize,
-    },
-    /// The body of a version no longer reads as the kind it was archived under.
-    Reread {
-        version_id: i64,
-        why: String,
-    },
-    /// The body holds no resource with the version's identity.
-    ResourceMissing {
-        version_id: i64,
-        resource_id: String,
-    },
-    ContentHash {
-        version_id: i64,
-    },
-    TypedRowMissing {
-        version_id: i64,
-        table: &'static str,
-    },
-    TypedRow {
-        version_id: i64,
-        table: &'static str,
-        column: String,
-        archived: String,
-        extracted: String,
-    },
-    Counter {
-        kind: String,
-        counter: &'static str,
-        recorded: Option<i64>,
-        counted: Option<i64>,
-    },
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Problem::Integrity(line) => write!(f, "SQLite integrity check: {line}"),
-            Problem::BodyUnreadable { body_id, why } => {
-                write!(f, "body {body_id} cannot be read back: {why}")
-            }
-            Problem::BodyDigest { body_id } => write!(
-                f,
-                "body {body_id} reads back as bytes whose SHA-256 is not the one taken on arrival"
-            ),
-            Problem::BodyLength {
-                body_id,
-                recorded,
-                read,
-            } => write!(
-                f,
-                "body {body_id} reads back as {read} bytes; {recorded} arrived"
-            ),
-            Problem::Reread { version_id, why } => write!(
-                f,
-                "version {version_id}: its body no longer reads as the kind it was archived under: {why}"
-            ),
-            Problem::ResourceMissing {
-                version_id,
-                resource_id,
-            } => write!(
-                f,
-                "version {version_id}: its body holds no resource {resource_id}"
-            ),
-            Problem::ContentHash { version_id } => write!(
-                f,
-                "version {version_id}: its body's content hash is not the one archived (deduplication would differ)"
-            ),
-            Problem::TypedRowMissing { version_id, table } => {
-                write!(f, "version {version_id}: no row in {table}")
-            }
-            Problem::TypedRow {
-                version_id,
-                table,
-                column,
-                archived,
-                extracted,
-            } => write!(
-                f,
-                "version {version_id}: {table}.{column} is {archived}, its body says {extracted}"
-            ),
-            Problem::Counter {
-                kind,
-                counter,
-                recorded,
-                counted,
-            } => {
-                let show = |n: &Option<i64>| n.map_or_else(|| "none".to_owned(), |n| n.to_string());
-                write!(
-                    f,
-                    "counter {counter} of {kind}: {} recorded, {} counted",
-                    show(recorded),
-                    show(counted)
-                )
-            }
-        }
-    }
-}
 
 /// What a scrub went through and found.
 #[derive(Debug, Default)]
@@ -170,7 +59,7 @@ pub fn verify(conn: &Connection, mut progress: impl FnMut(Step, u64)) -> Result<
         progress(Step::Versions, n)
     })?;
     progress(Step::Counters, 0);
-    check_counters(conn, &mut scrub)?;
+    counters::check_counters(conn, &mut scrub)?;
     Ok(scrub)
 }
 
@@ -353,66 +242,4 @@ fn shown(value: &Value) -> String {
         Value::Text(text) => format!("{text:?}"),
         Value::Blob(bytes) => format!("x'{}'", hex::encode(bytes)),
     }
-}
-
-/// The counters as the rows count them: deliveries and redeliveries by the
-/// kind they arrived as, versions by the kind that first carried them,
-/// resources by the kind of their first version. (Refusals are counted as
-/// they happen; the log of them is capped, so they cannot be recounted.)
-const RECOUNT: &str = "
-    WITH delivered AS (
-        SELECT kind, count(*) AS deliveries,
-               count(*) FILTER (WHERE outcome = 'duplicate') AS redeliveries,
-               min(received_at) AS first_received_at, max(received_at) AS last_received_at
-        FROM deliveries GROUP BY kind),
-    versioned AS (SELECT kind, count(*) AS versions FROM versions GROUP BY kind),
-    first_versions AS (
-        SELECT kind, count(*) AS resources FROM versions AS v
-        WHERE v.version_id = (SELECT min(w.version_id) FROM versions AS w
-                              WHERE w.resource_type = v.resource_type
-                                AND w.resource_id = v.resource_id)
-        GROUP BY kind),
-    kinds AS (SELECT kind FROM delivered UNION SELECT kind FROM counters WHERE deliveries > 0)
-    SELECT k.kind,
-           c.deliveries, coalesce(d.deliveries, 0),
-           c.redeliveries, coalesce(d.redeliveries, 0),
-           c.versions, coalesce(v.versions, 0),
-           c.resources, coalesce(f.resources, 0),
-           c.first_received_at, d.first_received_at,
-           c.last_received_at, d.last_received_at
-    FROM kinds AS k
-    LEFT JOIN counters AS c ON c.kind = k.kind
-    LEFT JOIN delivered AS d ON d.kind = k.kind
-    LEFT JOIN versioned AS v ON v.kind = k.kind
-    LEFT JOIN first_versions AS f ON f.kind = k.kind
-    ORDER BY k.kind";
-
-const COUNTERS: [&str; 6] = [
-    "deliveries",
-    "redeliveries",
-    "versions",
-    "resources",
-    "first_received_at",
-    "last_received_at",
-];
-
-fn check_counters(conn: &Connection, scrub: &mut Scrub) -> Result<()> {
-    let mut statement = conn.prepare(RECOUNT)?;
-    let mut rows = statement.query([])?;
-    while let Some(row) = rows.next()? {
-        let kind: String = row.get(0)?;
-        for (i, counter) in COUNTERS.into_iter().enumerate() {
-            let recorded: Option<i64> = row.get(1 + 2 * i)?;
-            let counted: Option<i64> = row.get(2 + 2 * i)?;
-            if recorded != counted {
-                scrub.problems.push(Problem::Counter {
-                    kind: kind.clone(),
-                    counter,
-                    recorded,
-                    counted,
-                });
-            }
-        }
-    }
-    Ok(())
 }

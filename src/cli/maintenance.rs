@@ -1,0 +1,42 @@
+//! The flags of the commands that look after an archive: import, backup,
+//! token.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::KindName;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// NDJSON: `evarchive dump` output, or with --kind plain bodies; - reads
+    /// standard input.
+    pub file: PathBuf,
+
+    /// Each line is one Everflow body of this webhook kind, received now
+    /// (without it, lines are `evarchive dump` lines).
+    #[arg(long, value_name = "KIND", ignore_case = true)]
+    pub kind: Option<KindName>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where the copy goes; an earlier backup there is replaced once the new
+    /// one is complete.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The base URL Everflow reaches serve at (http:// or https://). Defaults
+    /// to the one `serve` last printed its URLs with.
+    #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Replace the token with a new one and print the new URLs. A running
+    /// `serve` keeps accepting the old token until it is restarted; paste
+    /// the new URLs into Everflow, then restart it. Without effect if serve
+    /// runs with --token (EVARCHIVE_TOKEN), which overrides the archive's.
+    #[arg(long)]
+    pub rotate: bool,
+}

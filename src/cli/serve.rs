@@ -1,0 +1,73 @@
+//! `serve`'s flags.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on. Use 0.0.0.0:PORT to accept connections from
+    /// other machines (with HTTPS: --tls-cert/--tls-key or a reverse proxy, see the README).
+    #[arg(long, env = "EVARCHIVE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// The secret every delivery must carry, as `?token=SECRET` in the URL or as
+    /// `Authorization: Bearer SECRET`. Without it, a token is generated on first
+    /// start, kept in the archive, and the ready-to-paste URLs are printed.
+    #[arg(long, env = "EVARCHIVE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Largest body accepted, in bytes; larger deliveries get 413.
+    #[arg(long, env = "EVARCHIVE_MAX_BODY", default_value_t = 10 * 1024 * 1024)]
+    pub max_body: usize,
+
+    /// Seconds a request body may take to arrive; a slower one gets 408 and
+    /// its connection is closed, so stalled uploads cannot pile up.
+    #[arg(
+        long,
+        env = "EVARCHIVE_BODY_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub body_timeout: u64,
+
+    /// MiB kept free on the archive's disk: a reserve file beside the archive,
+    /// and the free space below which deliveries are answered 503 until the
+    /// WAL's space is given back. 0 turns both off.
+    #[arg(
+        long,
+        env = "EVARCHIVE_DISK_RESERVE",
+        default_value_t = 64,
+        value_name = "MIB"
+    )]
+    pub disk_reserve: u64,
+
+    /// The base URL Everflow reaches this server at (http:// or https://, e.g.
+    /// https://hooks.example.com), used only to print the webhook URLs to paste.
+    /// Defaults to the listening address.
+    #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Serve HTTPS with this PEM certificate chain (e.g. Let's Encrypt's fullchain.pem),
+    /// instead of plain HTTP behind a reverse proxy. Needs --tls-key. Read once at
+    /// start-up: restart after the certificate is renewed.
+    #[arg(long, env = "EVARCHIVE_TLS_CERT", value_name = "PATH")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert (PKCS#8, RSA or EC; e.g. Let's Encrypt's
+    /// privkey.pem). Needs --tls-cert.
+    #[arg(long, env = "EVARCHIVE_TLS_KEY", value_name = "PATH")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Turn /healthz "degraded" (still 200, with the reason) when no
+    /// conversion has arrived for this long (2h, 90m, 1d), so an uptime
+    /// monitor notices that Everflow stopped sending. KIND=DURATION watches
+    /// another kind (offer_updated=7d); repeat or separate with commas.
+    #[arg(
+        long,
+        env = "EVARCHIVE_STALE_AFTER",
+        value_name = "[KIND=]DURATION",
+        value_delimiter = ','
+    )]
+    pub stale_after: Vec<String>,
+}
