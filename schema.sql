@@ -16,7 +16,7 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 
 -- Every distinct byte sequence received. Kept apart from the rows queries scan,
 -- so a 50 KB offer body never slows a report down, and compressed: `stored`
@@ -113,57 +113,39 @@ CREATE INDEX restorations_by_version ON restorations (version_id);
 -- Typed columns, one table per family, keyed by version. kind, is_current and the
 -- times are repeated here so that queries and reports read one table only;
 -- is_current follows the version's.
+--
+-- A conversion's typed row (version 5) keeps only what readers filter, group,
+-- sum or show by default; its long tail (click time, user agent, URL, referer,
+-- IPs, device, region and city, adv1…adv10, coupon, order id, notes, errors,
+-- query parameters) is read from its body by the same extraction when a
+-- query or export asks for it (src/store/conversion_fields.rs).
 
 CREATE TABLE conversions (
     version_id         INTEGER PRIMARY KEY REFERENCES versions (version_id),
-    kind               TEXT NOT NULL,
+    -- The webhook kind as a small code (11 conversion_registered,
+    -- 12 event_registered), not its 21-byte name: it leads both indexes.
+    kind               INTEGER NOT NULL CHECK (kind = 11 OR kind = 12),
     is_current         INTEGER NOT NULL,
     received_at        INTEGER NOT NULL,
     conversion_id      TEXT,
     conversion_time    INTEGER,
-    click_time         INTEGER,
     status             TEXT,
     transaction_id     TEXT,
     is_event           INTEGER,
     event              TEXT,
-    is_view_through    INTEGER,
     currency_id        TEXT,
     payout_micros      INTEGER,
     revenue_micros     INTEGER,
-    payout_type        TEXT,
-    revenue_type       TEXT,
     sale_amount_micros INTEGER,
-    coupon_code        TEXT,
-    order_id           TEXT,
-    sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
-    sub6 TEXT, sub7 TEXT, sub8 TEXT, sub9 TEXT, sub10 TEXT,
-    adv1 TEXT, adv2 TEXT, adv3 TEXT, adv4 TEXT, adv5 TEXT,
-    adv6 TEXT, adv7 TEXT, adv8 TEXT, adv9 TEXT, adv10 TEXT,
-    source_id          TEXT,
-    country            TEXT,
-    region             TEXT,
-    city               TEXT,
-    dma                TEXT,
-    session_user_ip    TEXT,
-    conversion_user_ip TEXT,
-    platform           TEXT,
-    device_type        TEXT,
-    browser            TEXT,
-    http_user_agent    TEXT,
-    isp                TEXT,
-    url                TEXT,
-    referer            TEXT,
-    notes              TEXT,
-    error_code         TEXT,
-    error_message      TEXT,
     offer_id           INTEGER,
     offer_name         TEXT,
-    offer_status       TEXT,
     advertiser_id      INTEGER,
     advertiser_name    TEXT,
     affiliate_id       INTEGER,
     affiliate_name     TEXT,
-    query_parameters   TEXT
+    country            TEXT,
+    sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
+    sub6 TEXT, sub7 TEXT, sub8 TEXT, sub9 TEXT, sub10 TEXT
 );
 -- Conversions arrive by the million, so their indexes are few and grow at
 -- their end (time order): an index keyed by offer or partner would put every

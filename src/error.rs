@@ -97,6 +97,15 @@ pub enum Error {
     )]
     VerifyFailed { problems: usize },
 
+    #[error(
+        "the body of version {version_id} no longer reads back ({why}), so its {column} cannot be shown; run `evarchive verify` to list every such body, and leave out the columns read from bodies (--columns) to read the rest"
+    )]
+    BodyUnreadable {
+        version_id: i64,
+        column: &'static str,
+        why: &'static str,
+    },
+
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
 }

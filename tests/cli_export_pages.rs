@@ -28,7 +28,7 @@ fn every_row_once_across_pages_with_shared_times() {
             .prepare(
                 "INSERT INTO conversions (version_id, kind, is_current, received_at,
                                           conversion_id, conversion_time, status)
-                 VALUES (?1, 'conversion_registered', 1, ?2, ?3, ?4, 'approved')",
+                 VALUES (?1, 11, 1, ?2, ?3, ?4, 'approved')",
             )
             .expect("prepare");
         for n in 1..=ROWS {

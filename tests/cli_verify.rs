@@ -204,3 +204,39 @@ fn a_counter_that_differs_from_the_rows_is_found() {
         &["counter redeliveries of offer_created: 2 recorded, 0 counted"],
     );
 }
+
+/// A conversion's long tail is read from its body: when that body no longer
+/// reads back, an export that asks for it stops and says how to find every
+/// such body, rather than leave the columns empty; the typed columns still
+/// read.
+#[test]
+fn an_export_of_a_column_kept_in_an_unreadable_body_says_so() {
+    let (_dir, db) = archive();
+    damaged(&db, |conn| {
+        conn.execute(
+            "UPDATE bodies SET stored = zeroblob(length(stored))
+             WHERE body_id = (SELECT v.body_id FROM versions AS v
+                              WHERE v.resource_type = 'conversion' LIMIT 1)",
+            [],
+        )
+        .expect("damage");
+    });
+    let window = ["--versions", "--until", "2100-01-01", "--format", "csv"];
+    let every_column: Vec<&str> = ["export", "conversions"]
+        .into_iter()
+        .chain(window)
+        .collect();
+    let run = evarchive(&db, &every_column);
+    assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    for words in ["no longer reads back", "evarchive verify", "--columns"] {
+        assert!(run.stderr.contains(words), "{words}: {}", run.stderr);
+    }
+    let typed: Vec<&str> = every_column
+        .iter()
+        .copied()
+        .chain(["--columns", "conversion_id,status,payout"])
+        .collect();
+    let run = evarchive(&db, &typed);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(run.stdout.lines().count() > 1, "{}", run.stdout);
+}

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::cli::stdout_of;
 use common::{ALL_KINDS, TestServer, sample};
 use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
@@ -82,25 +83,22 @@ fn every_sample_is_archived_byte_for_byte() {
 const EXTRACTED: &[(&str, &str, &[&str])] = &[
     (
         "conversion_registered",
-        "SELECT conversion_id, conversion_time, click_time, status, transaction_id, is_event,
+        // The typed row; the long tail is read from the body (below).
+        "SELECT conversion_id, conversion_time, status, transaction_id, is_event,
                 event, currency_id, payout_micros, revenue_micros, sale_amount_micros, sub1, sub2,
-                country, region, city, dma, device_type, http_user_agent, offer_id, offer_name,
-                offer_status, advertiser_id, advertiser_name, affiliate_id, affiliate_name,
-                query_parameters, is_current
-         FROM conversions WHERE kind = 'conversion_registered'",
+                country, offer_id, offer_name, advertiser_id, advertiser_name, affiliate_id,
+                affiliate_name, is_current
+         FROM conversions WHERE kind = 11",
         &[
-            "10000001|1764064001|1764058805|approved|d06fced9009dc26cebe7b656b480bee9|0|∅|USD|2500000|4000000|0|∅|ad77|US|CA|Los Angeles|803|desktop|Mozilla/5.0 (X11; Linux x86_64)|2|VPN Annual|active|102|ShieldNet|15|Orchid Partners|∅|1",
+            "10000001|1764064001|approved|d06fced9009dc26cebe7b656b480bee9|0|∅|USD|2500000|4000000|0|∅|ad77|US|2|VPN Annual|102|ShieldNet|15|Orchid Partners|1",
         ],
     ),
     (
         "event_registered",
         "SELECT conversion_id, conversion_time, status, is_event, event, payout_micros,
-                revenue_micros, sale_amount_micros, order_id, sub1, source_id, affiliate_id,
-                affiliate_name, query_parameters
-         FROM conversions WHERE kind = 'event_registered'",
-        &[
-            "20000001|1764041601|rejected|1|upsell|1250000|2000000|79510000|ORD-20000001|tt|src-12|13|Bluefin Traffic|{\"utm_source\":\"partner\"}",
-        ],
+                revenue_micros, sale_amount_micros, sub1, affiliate_id, affiliate_name
+         FROM conversions WHERE kind = 12",
+        &["20000001|1764041601|rejected|1|upsell|1250000|2000000|79510000|tt|13|Bluefin Traffic"],
     ),
     (
         "offer_created",
@@ -192,6 +190,40 @@ fn typed_columns_are_extracted_for_every_kind() {
     for (kind, sql, expected) in EXTRACTED {
         assert_eq!(row_text(&server, sql), *expected, "{kind}");
     }
+}
+
+/// The columns a conversion's typed row does not keep come from its body,
+/// through the extraction `serve` ran.
+#[test]
+fn the_long_tail_of_a_conversion_is_read_from_its_body() {
+    let server = TestServer::start();
+    for kind in ["conversion_registered", "event_registered"] {
+        assert_eq!(server.post_kind(kind, &sample(kind)).status, 200, "{kind}");
+    }
+    server.stop_keeping_archive(|db| {
+        let columns = |what: &str, columns: &str| {
+            stdout_of(
+                db,
+                &[
+                    "query", what, "--until", "2100-01-01", "--format", "csv", "--columns",
+                    columns,
+                ],
+            )
+        };
+        assert_eq!(
+            columns(
+                "conversions",
+                "conversion_id,click_time,region,city,dma,device_type,http_user_agent,offer_status"
+            ),
+            "conversion_id,click_time,region,city,dma,device_type,http_user_agent,offer_status\n\
+             10000001,2025-11-25T08:20:05+00:00,CA,Los Angeles,803,desktop,Mozilla/5.0 (X11; Linux x86_64),active\n"
+        );
+        assert_eq!(
+            columns("events", "conversion_id,order_id,source_id,query_parameters"),
+            "conversion_id,order_id,source_id,query_parameters\n\
+             20000001,ORD-20000001,src-12,\"{\"\"utm_source\"\":\"\"partner\"\"}\"\n"
+        );
+    });
 }
 
 #[test]

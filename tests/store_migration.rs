@@ -8,6 +8,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 
 use common::cli::evarchive;
 use common::{TestServer, edited_sample, sample};
@@ -18,7 +19,7 @@ use serde_json::json;
 use evarchive::store::open::SCHEMA_VERSION;
 
 /// The archives of earlier releases, by their schema version.
-const FIXTURES: [(i64, &str); 3] = [
+const FIXTURES: [(i64, &str); 4] = [
     (
         1,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v1.db"),
@@ -30,6 +31,10 @@ const FIXTURES: [(i64, &str); 3] = [
     (
         3,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v3.db"),
+    ),
+    (
+        4,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v4.db"),
     ),
 ];
 
@@ -48,12 +53,18 @@ fn earlier_bodies(conn: &Connection) -> Vec<(i64, Vec<u8>, Vec<u8>)> {
             .collect::<Result<_, _>>()
             .expect("bodies");
     }
+    // Version 4 added bodies kept against another (raw-content dictionary).
+    let reference = if count(conn, "PRAGMA user_version") >= 4 {
+        "b.reference_body_id"
+    } else {
+        "NULL"
+    };
     let mut statement = conn
-        .prepare(
-            "SELECT b.body_id, b.sha256, b.stored, b.codec, b.length, d.bytes
+        .prepare(&format!(
+            "SELECT b.body_id, b.sha256, b.stored, b.codec, b.length, d.bytes, {reference}
              FROM bodies AS b LEFT JOIN dictionaries AS d USING (dictionary_id)
-             ORDER BY b.body_id",
-        )
+             ORDER BY b.body_id"
+        ))
         .expect("prepare");
     let kept = statement
         .query_map([], |r| {
@@ -64,25 +75,40 @@ fn earlier_bodies(conn: &Connection) -> Vec<(i64, Vec<u8>, Vec<u8>)> {
                 r.get::<_, i64>(3)?,
                 r.get::<_, Option<i64>>(4)?,
                 r.get::<_, Option<Vec<u8>>>(5)?,
+                r.get::<_, Option<i64>>(6)?,
             ))
         })
         .expect("query")
         .collect::<Result<Vec<_>, _>>()
         .expect("bodies");
-    kept.into_iter()
-        .map(|(id, sha256, stored, codec, length, dictionary)| {
+    // A reference is never itself kept against another: read those first.
+    let mut read: std::collections::HashMap<i64, Vec<u8>> = std::collections::HashMap::new();
+    for pass in [false, true] {
+        for (id, _, stored, codec, length, dictionary, reference) in &kept {
+            if reference.is_some() != pass {
+                continue;
+            }
             let capacity = usize::try_from(length.unwrap_or(0)).expect("length");
-            let bytes = match (codec, dictionary) {
-                (0, None) => stored,
-                (1, None) => zstd::bulk::decompress(&stored, capacity).expect("zstd"),
-                (2, Some(dictionary)) => zstd::bulk::Decompressor::with_dictionary(&dictionary)
-                    .expect("dictionary")
-                    .decompress(&stored, capacity)
-                    .expect("zstd with dictionary"),
-                other => panic!("body {id}: codec and dictionary {other:?}"),
+            let bytes = match (codec, dictionary, reference) {
+                (0, None, None) => stored.clone(),
+                (1, None, None) => zstd::bulk::decompress(stored, capacity).expect("zstd"),
+                (1, None, Some(base)) => zstd::bulk::Decompressor::with_dictionary(&read[base])
+                    .expect("raw-content dictionary")
+                    .decompress(stored, capacity)
+                    .expect("zstd against the reference"),
+                (2, Some(dictionary), None) => {
+                    zstd::bulk::Decompressor::with_dictionary(dictionary)
+                        .expect("dictionary")
+                        .decompress(stored, capacity)
+                        .expect("zstd with dictionary")
+                }
+                other => panic!("body {id}: codec, dictionary and reference {other:?}"),
             };
-            (id, sha256, bytes)
-        })
+            read.insert(*id, bytes);
+        }
+    }
+    kept.into_iter()
+        .map(|(id, sha256, ..)| (id, sha256, read.remove(&id).expect("read")))
         .collect()
 }
 
@@ -229,7 +255,8 @@ fn reads_back_as_before(original: &Path, db: &Path) {
     // Every setting kept but the notes serve rewrites at each start (and adds
     // when missing: the archive id).
     let settings = "SELECT name, value FROM settings
-                    WHERE name NOT IN ('last_started_at', 'health_probe_at') ORDER BY name";
+                    WHERE name NOT IN ('last_started_at', 'health_probe_at', 'webhook_url_base')
+                    ORDER BY name";
     let kept = rows(&new, settings);
     assert!(rows(&old, settings).iter().all(|row| kept.contains(row)));
     assert_eq!(
@@ -244,7 +271,10 @@ fn reads_back_as_before(original: &Path, db: &Path) {
     for (table, columns) in [
         (
             "conversions",
-            "version_id, kind, conversion_id, status, payout_micros, revenue_micros, offer_id, sub2",
+            // The kind as the code version 5 keeps (a name before).
+            "version_id, CASE kind WHEN 'conversion_registered' THEN 11
+                                   WHEN 'event_registered' THEN 12 ELSE kind END,
+             conversion_id, status, payout_micros, revenue_micros, offer_id, sub2",
         ),
         ("offers", "version_id, kind, offer_id, name, time_saved"),
         (
@@ -278,6 +308,122 @@ fn reads_back_as_before(original: &Path, db: &Path) {
             })
             .collect();
         assert_eq!(kept, rows(&new, &sql), "{table}");
+    }
+}
+
+/// The columns of a conversion that typed rows kept before version 5 and that
+/// are read from the body since (the text ones, compared as text).
+const LONG_TAIL: [&str; 31] = [
+    "payout_type",
+    "revenue_type",
+    "coupon_code",
+    "order_id",
+    "source_id",
+    "region",
+    "city",
+    "dma",
+    "session_user_ip",
+    "conversion_user_ip",
+    "platform",
+    "device_type",
+    "browser",
+    "http_user_agent",
+    "isp",
+    "url",
+    "referer",
+    "notes",
+    "error_code",
+    "error_message",
+    "offer_status",
+    "adv1",
+    "adv2",
+    "adv3",
+    "adv4",
+    "adv5",
+    "adv6",
+    "adv7",
+    "adv8",
+    "adv9",
+    "adv10",
+];
+
+/// What version 4 kept in a conversion's typed row, `query` reads from its
+/// body after the upgrade: every version of every conversion and event.
+#[test]
+fn the_columns_moved_out_of_the_typed_row_read_back_from_the_bodies() {
+    let copy = upgraded(FIXTURES[3].1);
+    let old = read_only(&copy.original);
+    for (what, kind) in [
+        ("conversions", "conversion_registered"),
+        ("events", "event_registered"),
+    ] {
+        let sql = format!(
+            "SELECT conversion_id, status, click_time, is_view_through, {}
+             FROM conversions WHERE kind = '{kind}'",
+            LONG_TAIL.join(", ")
+        );
+        let mut kept: Vec<Vec<serde_json::Value>> = rows(&old, &sql)
+            .into_iter()
+            .map(|row| row.into_iter().map(json_of).collect())
+            .collect();
+        let columns = format!(
+            "conversion_id,status,click_time,is_view_through,{}",
+            LONG_TAIL.join(",")
+        );
+        let run = evarchive(
+            &copy.db,
+            &[
+                "query",
+                what,
+                "--versions",
+                "--until",
+                "2100-01-01",
+                "--format",
+                "json",
+                "--columns",
+                &columns,
+            ],
+        );
+        assert_eq!(run.code, Some(0), "{what}: {}", run.stderr);
+        let listed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("JSON");
+        let mut read: Vec<Vec<serde_json::Value>> = listed
+            .iter()
+            .map(|object| {
+                columns
+                    .split(',')
+                    .map(|name| match (name, &object[name]) {
+                        // Times and flags are shown, not stored, forms.
+                        ("click_time", serde_json::Value::String(time)) => {
+                            json!(jiff::Timestamp::from_str(time).expect("a time").as_second())
+                        }
+                        ("is_view_through", serde_json::Value::Bool(flag)) => {
+                            json!(i64::from(*flag))
+                        }
+                        (_, value) => value.clone(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let sort = |rows: &mut Vec<Vec<serde_json::Value>>| {
+            rows.sort_by_key(|row| serde_json::to_string(row).expect("JSON"))
+        };
+        sort(&mut kept);
+        sort(&mut read);
+        assert!(!kept.is_empty(), "{what}: the fixture holds some");
+        assert!(
+            kept.iter().any(|row| row[4..].iter().any(|v| !v.is_null())),
+            "{what}: the fixture fills some of the long tail"
+        );
+        assert_eq!(kept, read, "{what}");
+    }
+}
+
+fn json_of(value: Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(n) => json!(n),
+        Value::Text(text) => json!(text),
+        other => panic!("a typed column holds {other:?}"),
     }
 }
 

@@ -128,6 +128,16 @@ impl WebhookKind {
         }
     }
 
+    /// The small integer a typed table keys by instead of the name (schema
+    /// version 5, `conversions.kind`): the kind's place in [`WebhookKind::ALL`],
+    /// from 1. Stored in archives, so never renumbered: a new kind goes last.
+    pub fn code(self) -> i64 {
+        WebhookKind::ALL
+            .iter()
+            .position(|kind| *kind == self)
+            .map_or(0, |place| place as i64 + 1)
+    }
+
     /// Parses a name as it appears in a URL. Everflow's UI says "Partner" where its
     /// API says "affiliate", so `partner_…` is accepted as an alias of `affiliate_…`.
     pub fn from_name(name: &str) -> Option<WebhookKind> {
@@ -193,6 +203,16 @@ impl fmt::Display for WebhookKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// schema.sql and migration 0005 write these codes as literals.
+    #[test]
+    fn conversion_kinds_keep_the_codes_the_schema_names() {
+        assert_eq!(WebhookKind::ConversionRegistered.code(), 11);
+        assert_eq!(WebhookKind::EventRegistered.code(), 12);
+        let mut codes: Vec<i64> = WebhookKind::ALL.iter().map(|k| k.code()).collect();
+        codes.dedup();
+        assert_eq!(codes, (1..=13).collect::<Vec<_>>());
+    }
 
     #[test]
     fn every_kind_round_trips_through_its_name() {

@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 4,
         sql: include_str!("../../migrations/0004_version_deltas.sql"),
     },
+    Migration {
+        version: 5,
+        sql: include_str!("../../migrations/0005_conversion_long_tail.sql"),
+    },
 ];
 
 /// Runs the steps after `from`, in one transaction, and records the version

@@ -8,6 +8,7 @@ pub mod bodies;
 pub mod bulk;
 pub mod checkpointer;
 pub mod compression;
+mod conversion_fields;
 mod counters;
 pub mod disk;
 pub mod health;

@@ -1,6 +1,11 @@
 //! The typed columns of each family, written into the family's table.
 
-use rusqlite::{Connection, params};
+use std::sync::LazyLock;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, params, params_from_iter};
+
+use crate::store::conversion_fields::{STORED, stored_values};
 
 use crate::everflow::kind::{Family, WebhookKind};
 use crate::everflow::records::{
@@ -53,6 +58,7 @@ pub fn insert_typed_row(
     let row = RowHead {
         version_id: origin.version_id,
         kind: origin.kind.as_str(),
+        kind_code: origin.kind.code(),
         is_current: origin.is_current,
         received_at: origin.received_at,
     };
@@ -71,6 +77,8 @@ pub fn insert_typed_row(
 struct RowHead {
     version_id: i64,
     kind: &'static str,
+    /// What `conversions` keeps instead of the name (schema version 5).
+    kind_code: i64,
     is_current: bool,
     received_at: i64,
 }
@@ -80,95 +88,22 @@ fn insert_conversion(
     row: &RowHead,
     c: &ConversionColumns,
 ) -> rusqlite::Result<()> {
-    let [s1, s2, s3, s4, s5, s6, s7, s8, s9, s10] = &c.subs;
-    let [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10] = &c.advs;
-    conn.prepare_cached(
-        "INSERT INTO conversions (
-            version_id, kind, is_current, received_at,
-            conversion_id, conversion_time, click_time, status, transaction_id,
-            is_event, event, is_view_through, currency_id,
-            payout_micros, revenue_micros, payout_type, revenue_type, sale_amount_micros,
-            coupon_code, order_id,
-            sub1, sub2, sub3, sub4, sub5, sub6, sub7, sub8, sub9, sub10,
-            adv1, adv2, adv3, adv4, adv5, adv6, adv7, adv8, adv9, adv10,
-            source_id, country, region, city, dma, session_user_ip, conversion_user_ip,
-            platform, device_type, browser, http_user_agent, isp, url, referer, notes,
-            error_code, error_message,
-            offer_id, offer_name, offer_status, advertiser_id, advertiser_name,
-            affiliate_id, affiliate_name, query_parameters)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,
-                 ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38, ?39, ?40, ?41, ?42, ?43, ?44,
-                 ?45, ?46, ?47, ?48, ?49, ?50, ?51, ?52, ?53, ?54, ?55, ?56, ?57, ?58,
-                 ?59, ?60, ?61, ?62, ?63, ?64, ?65)",
-    )?
-    .execute(params![
-        row.version_id,
-        row.kind,
-        row.is_current,
-        row.received_at,
-        c.conversion_id,
-        c.conversion_time,
-        c.click_time,
-        c.status,
-        c.transaction_id,
-        c.is_event,
-        c.event,
-        c.is_view_through,
-        c.currency_id,
-        c.payout,
-        c.revenue,
-        c.payout_type,
-        c.revenue_type,
-        c.sale_amount,
-        c.coupon_code,
-        c.order_id,
-        s1,
-        s2,
-        s3,
-        s4,
-        s5,
-        s6,
-        s7,
-        s8,
-        s9,
-        s10,
-        a1,
-        a2,
-        a3,
-        a4,
-        a5,
-        a6,
-        a7,
-        a8,
-        a9,
-        a10,
-        c.source_id,
-        c.country,
-        c.region,
-        c.city,
-        c.dma,
-        c.session_user_ip,
-        c.conversion_user_ip,
-        c.platform,
-        c.device_type,
-        c.browser,
-        c.http_user_agent,
-        c.isp,
-        c.url,
-        c.referer,
-        c.notes,
-        c.error_code,
-        c.error_message,
-        c.offer_id,
-        c.offer_name,
-        c.offer_status,
-        c.advertiser_id,
-        c.advertiser_name,
-        c.affiliate_id,
-        c.affiliate_name,
-        c.query_parameters,
-    ])?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let places: Vec<String> = (1..=4 + STORED.len()).map(|n| format!("?{n}")).collect();
+        format!(
+            "INSERT INTO conversions (version_id, kind, is_current, received_at, {}) VALUES ({})",
+            STORED.join(", "),
+            places.join(", ")
+        )
+    });
+    let head = [
+        Value::Integer(row.version_id),
+        Value::Integer(row.kind_code),
+        Value::Integer(i64::from(row.is_current)),
+        Value::Integer(row.received_at),
+    ];
+    conn.prepare_cached(&SQL)?
+        .execute(params_from_iter(head.into_iter().chain(stored_values(c))))?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The read side: every query the CLI runs against an archive.
 
 mod aggregate;
+mod body_columns;
 pub mod datasets;
 mod dump;
 mod inspect;

@@ -5,6 +5,7 @@
 use rusqlite::types::{Value as SqlValue, ValueRef};
 use rusqlite::{Connection, params_from_iter};
 
+use super::body_columns::BodyColumns;
 use super::datasets::{Dataset, DatasetColumn, FilterSql, TimeColumn};
 use crate::error::{Error, Result};
 use crate::rows::{RowSink, Value};
@@ -46,8 +47,15 @@ pub fn select_rows(
     };
     let (conditions, fixed_params) = conditions(dataset, selection, time)?;
     let select_list = columns.iter().map(|c| c.sql).collect::<Vec<_>>().join(", ");
+    let body_columns = BodyColumns::of(conn, columns)?;
+    // Only a dataset keyed by version has columns in its bodies.
+    let version = if body_columns.is_some() {
+        ", t.version_id AS _version"
+    } else {
+        ""
+    };
     let head = format!(
-        "SELECT {select_list}, {time} AS _time, {key} AS _key FROM {from} WHERE {conditions}",
+        "SELECT {select_list}, {time} AS _time, {key} AS _key{version} FROM {from} WHERE {conditions}",
         time = time.sql,
         key = dataset.key,
         from = dataset.from,
@@ -89,9 +97,16 @@ pub fn select_rows(
                 break 'pages;
             }
             read += 1;
-            let values = (0..width)
+            let from_body = match &body_columns {
+                Some(body_columns) => body_columns.read(conn, row.get(width + 2)?)?,
+                None => Vec::new(),
+            };
+            let mut values = (0..width)
                 .map(|i| row.get_ref(i).map(value_of))
                 .collect::<rusqlite::Result<Vec<_>>>()?;
+            for (place, value) in &from_body {
+                values[*place] = value_of(ValueRef::from(value));
+            }
             sink.row(&values).map_err(Error::Output)?;
             sent += 1;
             last = Some((row.get(width)?, row.get(width + 1)?));

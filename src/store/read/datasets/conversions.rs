@@ -1,10 +1,12 @@
 //! Conversions and events: one table, one column set, told apart by kind.
 
-use super::{Dataset, DatasetColumn, FilterSql, col, millis, seconds};
+use super::{Dataset, DatasetColumn, FilterSql, col, from_body, millis, seconds};
 use crate::rows::ColumnKind::{Code, Flag, Id, Json, Money, Text, Time, TimeMillis};
 use crate::selection::FilterField;
 
-/// Conversions and events share one table and one column set.
+/// Conversions and events share one table and one column set; the long tail
+/// is read from the body (schema version 5: the typed row keeps what readers
+/// filter, group, sum or show by default).
 const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("conversion_id", Id, "t.conversion_id"),
     col("transaction_id", Text, "t.transaction_id"),
@@ -12,17 +14,17 @@ const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("is_event", Flag, "t.is_event"),
     col("event", Text, "t.event"),
     col("conversion_time", Time, "t.conversion_time").label("time"),
-    col("click_time", Time, "t.click_time"),
+    from_body("click_time", Time),
     col("received_at", TimeMillis, "t.received_at"),
     col("payout", Money, "t.payout_micros"),
     col("revenue", Money, "t.revenue_micros"),
     col("sale_amount", Money, "t.sale_amount_micros"),
     col("currency_id", Code, "t.currency_id").label("currency"),
-    col("payout_type", Text, "t.payout_type"),
-    col("revenue_type", Text, "t.revenue_type"),
+    from_body("payout_type", Text),
+    from_body("revenue_type", Text),
     col("offer_id", Id, "t.offer_id"),
     col("offer_name", Text, "t.offer_name"),
-    col("offer_status", Code, "t.offer_status"),
+    from_body("offer_status", Code),
     col("advertiser_id", Id, "t.advertiser_id"),
     col("advertiser_name", Text, "t.advertiser_name"),
     col("affiliate_id", Id, "t.affiliate_id"),
@@ -37,37 +39,37 @@ const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("sub8", Text, "t.sub8"),
     col("sub9", Text, "t.sub9"),
     col("sub10", Text, "t.sub10"),
-    col("adv1", Text, "t.adv1"),
-    col("adv2", Text, "t.adv2"),
-    col("adv3", Text, "t.adv3"),
-    col("adv4", Text, "t.adv4"),
-    col("adv5", Text, "t.adv5"),
-    col("adv6", Text, "t.adv6"),
-    col("adv7", Text, "t.adv7"),
-    col("adv8", Text, "t.adv8"),
-    col("adv9", Text, "t.adv9"),
-    col("adv10", Text, "t.adv10"),
-    col("source_id", Text, "t.source_id"),
-    col("coupon_code", Text, "t.coupon_code"),
-    col("order_id", Text, "t.order_id"),
-    col("is_view_through", Flag, "t.is_view_through"),
+    from_body("adv1", Text),
+    from_body("adv2", Text),
+    from_body("adv3", Text),
+    from_body("adv4", Text),
+    from_body("adv5", Text),
+    from_body("adv6", Text),
+    from_body("adv7", Text),
+    from_body("adv8", Text),
+    from_body("adv9", Text),
+    from_body("adv10", Text),
+    from_body("source_id", Text),
+    from_body("coupon_code", Text),
+    from_body("order_id", Text),
+    from_body("is_view_through", Flag),
     col("country", Code, "t.country"),
-    col("region", Text, "t.region"),
-    col("city", Text, "t.city"),
-    col("dma", Text, "t.dma"),
-    col("session_user_ip", Text, "t.session_user_ip"),
-    col("conversion_user_ip", Text, "t.conversion_user_ip"),
-    col("platform", Text, "t.platform"),
-    col("device_type", Text, "t.device_type"),
-    col("browser", Text, "t.browser"),
-    col("http_user_agent", Text, "t.http_user_agent"),
-    col("isp", Text, "t.isp"),
-    col("url", Text, "t.url"),
-    col("referer", Text, "t.referer"),
-    col("notes", Text, "t.notes"),
-    col("error_code", Text, "t.error_code"),
-    col("error_message", Text, "t.error_message"),
-    col("query_parameters", Json, "t.query_parameters"),
+    from_body("region", Text),
+    from_body("city", Text),
+    from_body("dma", Text),
+    from_body("session_user_ip", Text),
+    from_body("conversion_user_ip", Text),
+    from_body("platform", Text),
+    from_body("device_type", Text),
+    from_body("browser", Text),
+    from_body("http_user_agent", Text),
+    from_body("isp", Text),
+    from_body("url", Text),
+    from_body("referer", Text),
+    from_body("notes", Text),
+    from_body("error_code", Text),
+    from_body("error_message", Text),
+    from_body("query_parameters", Json),
     col("is_current", Flag, "t.is_current"),
 ];
 
@@ -117,7 +119,7 @@ pub const CONVERSION_STATUSES: &[&str] = &["approved", "pending", "rejected", "i
 
 pub static CONVERSIONS: Dataset = Dataset {
     from: "conversions AS t",
-    base_filter: "t.kind = 'conversion_registered'",
+    base_filter: "t.kind = 11",
     current_filter: "t.is_current = 1",
     fact_time: seconds("t.conversion_time"),
     received_time: millis("t.received_at"),
@@ -142,7 +144,7 @@ pub static CONVERSIONS: Dataset = Dataset {
 };
 
 pub static EVENTS: Dataset = Dataset {
-    base_filter: "t.kind = 'event_registered'",
+    base_filter: "t.kind = 12",
     table_columns: &[
         ("conversion_time", 0),
         ("conversion_id", 0),

@@ -10,17 +10,30 @@ use crate::rows::{Column, ColumnKind};
 use crate::selection::{FilterField, What};
 
 /// One selectable column: its output name and kind, and the SQL that reads it
-/// from the dataset's table (aliased `t`).
+/// from the dataset's table (aliased `t`), or, for a column the typed row
+/// does not keep, that it is read from the version's body.
 #[derive(Debug, Clone, Copy)]
 pub struct DatasetColumn {
     pub column: Column,
     pub sql: &'static str,
+    pub from_body: bool,
 }
 
 const fn col(name: &'static str, kind: ColumnKind, sql: &'static str) -> DatasetColumn {
     DatasetColumn {
         column: Column::new(name, kind),
         sql,
+        from_body: false,
+    }
+}
+
+/// A column read from the body by the extraction that made the typed row
+/// (the body's extracted column of the same name).
+const fn from_body(name: &'static str, kind: ColumnKind) -> DatasetColumn {
+    DatasetColumn {
+        column: Column::new(name, kind),
+        sql: "NULL",
+        from_body: true,
     }
 }
 
