@@ -46,6 +46,7 @@ pub fn prepare_delivery(
         .map(|resource| resource.resource_id.as_str())
         .collect();
     let base_key = BaseKey::of(resource_type, &resource_ids);
+    let body = compression.keep(resource_type, base_key.as_ref(), &raw);
     Ok(IncomingDelivery {
         received_at: arrival.received_at,
         kind: extracted.kind,
@@ -54,7 +55,8 @@ pub fn prepare_delivery(
         sender: arrival.sender,
         forwarded_for: arrival.forwarded_for,
         body_sha256: Sha256::digest(&raw).into(),
-        body: compression.keep(resource_type, base_key.as_ref(), &raw),
+        whole_if_reference_gone: body.reference_body_id.is_some().then(|| raw.clone()),
+        body,
         base_key,
         resources: extracted.resources,
     })

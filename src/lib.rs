@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod everflow;
 pub mod ingest;
+pub mod logging;
 pub mod output;
 pub mod report;
 pub mod rows;
@@ -29,6 +30,13 @@ use config::{
 /// Runs the parsed command line: each command's flags become its validated
 /// config, which its `run` takes.
 pub fn run(cli: Cli) -> Result<()> {
+    // serve logs its requests; the other commands speak to a person on
+    // stderr and log only warnings unless EVARCHIVE_LOG asks for more.
+    let (format, level) = match &cli.command {
+        Command::Serve(args) => (args.log_format, "info"),
+        _ => (logging::LogFormat::Text, "warn"),
+    };
+    logging::init(format, level)?;
     let db = cli.db;
     if !matches!(cli.command, Command::Serve(_)) {
         commands::yield_to_serve();

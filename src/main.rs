@@ -8,9 +8,6 @@ use clap::Parser;
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 fn main() {
-    env_logger::Builder::from_env(env_logger::Env::new().filter_or("EVARCHIVE_LOG", "info"))
-        .format_target(false)
-        .init();
     let cli = evarchive::cli::Cli::parse();
     if let Err(error) = evarchive::run(cli) {
         if error.is_broken_pipe() {

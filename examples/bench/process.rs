@@ -38,7 +38,19 @@ pub struct Served {
 }
 
 impl Served {
+    /// With `BENCH_SERVE_LOG=info` in the environment, serve logs at that
+    /// level into `serve.log` in `dir` (the line per request included, as a
+    /// service under journald would), else only its warnings, to nowhere.
     pub fn start(dir: &Path, port: u16) -> Result<Served, String> {
+        let (level, log) = match std::env::var("BENCH_SERVE_LOG") {
+            Ok(level) => (
+                level,
+                Stdio::from(
+                    std::fs::File::create(dir.join("serve.log")).map_err(|e| e.to_string())?,
+                ),
+            ),
+            Err(_) => ("warn".to_owned(), Stdio::null()),
+        };
         let child = Command::new(release_binary()?)
             .arg("--db")
             .arg(dir.join("archive.db"))
@@ -49,9 +61,9 @@ impl Served {
                 "--token",
                 TOKEN,
             ])
-            .env("EVARCHIVE_LOG", "warn")
+            .env("EVARCHIVE_LOG", level)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(log)
             .spawn()
             .map_err(|e| format!("cannot start serve: {e}"))?;
         let pid = child.id();

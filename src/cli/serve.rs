@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::logging::LogFormat;
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address and port to listen on. Use 0.0.0.0:PORT to accept connections from
@@ -70,4 +72,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub stale_after: Vec<String>,
+
+    /// How the log on stderr is written: text lines, or one JSON object a
+    /// line for a log shipper. Which records: EVARCHIVE_LOG (or RUST_LOG),
+    /// e.g. warn to drop the line per request.
+    #[arg(
+        long,
+        env = "EVARCHIVE_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
 }

@@ -23,7 +23,7 @@ const READER_NICENESS: i32 = 19;
 /// answer Everflow (measured in BENCHMARKS.md, "ingest with readers").
 pub fn yield_to_serve() {
     if let Err(e) = rustix::process::nice(READER_NICENESS) {
-        log::debug!("cannot lower this command's priority: {e}");
+        tracing::debug!("cannot lower this command's priority: {e}");
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::config::ServeConfig;
 use crate::error::Result;
+use crate::logging;
 use crate::server::{self, Startup};
 use crate::store::ArchiveState;
 use crate::store::open::SCHEMA_VERSION;
@@ -42,7 +43,7 @@ impl Signals {
 /// treat SIGINT as a forced stop that cuts uploads off.
 async fn stop_gracefully_on(signals: Signals, server: actix_web::dev::ServerHandle) {
     let (Some(mut interrupt), Some(mut terminate)) = (signals.interrupt, signals.terminate) else {
-        log::error!("cannot listen for SIGINT/SIGTERM; stop the server with SIGKILL");
+        tracing::error!("cannot listen for SIGINT/SIGTERM; stop the server with SIGKILL");
         return;
     };
     let interrupted = std::pin::pin!(interrupt.recv());
@@ -51,7 +52,7 @@ async fn stop_gracefully_on(signals: Signals, server: actix_web::dev::ServerHand
         futures_util::future::Either::Left(_) => "SIGINT",
         futures_util::future::Either::Right(_) => "SIGTERM",
     };
-    log::info!("{name}: finishing the requests under way, then stopping");
+    tracing::info!("{name}: finishing the requests under way, then stopping");
     server.stop(true).await;
 }
 
@@ -82,39 +83,67 @@ fn settings_summary(config: &ServeConfig, startup: &Startup) -> String {
 /// chose one already knows it, and it should not land in service logs.
 fn announce(config: &ServeConfig, startup: &Startup) {
     let db = config.db.display();
-    match startup.archive {
-        ArchiveState::Created => eprintln!("evarchive: created archive {db}"),
-        ArchiveState::Existing => eprintln!("evarchive: opened archive {db}"),
-        ArchiveState::Upgraded { from } => eprintln!(
-            "evarchive: opened archive {db} and upgraded its schema from version {from} to {SCHEMA_VERSION}"
+    say(&match startup.archive {
+        ArchiveState::Created => format!("created archive {db}"),
+        ArchiveState::Existing => format!("opened archive {db}"),
+        ArchiveState::Upgraded { from } => format!(
+            "opened archive {db} and upgraded its schema from version {from} to {SCHEMA_VERSION}"
         ),
-    }
+    });
     let scheme = if startup.https { "https" } else { "http" };
-    eprintln!("evarchive: listening on {scheme}://{}", startup.local_addr);
-    eprintln!("evarchive: {}", settings_summary(config, startup));
-    if config.public_url.is_none() && startup.local_addr.ip().is_unspecified() {
-        eprintln!(
-            "evarchive: the URLs below name {}, which no one can connect to; start with --public-url https://YOUR-HOST (the address Everflow reaches this server at) to print URLs ready to paste",
-            startup.local_addr.ip()
+    say(&format!("listening on {scheme}://{}", startup.local_addr));
+    say(&settings_summary(config, startup));
+    if logging::is_json() {
+        // The same, as fields a log shipper can index.
+        tracing::info!(
+            archive = %db,
+            schema_version = SCHEMA_VERSION,
+            listen = %format!("{scheme}://{}", startup.local_addr),
+            tls = startup.https,
+            max_body_bytes = config.max_body,
+            body_timeout_s = config.body_timeout.as_secs(),
+            disk_reserve_bytes = config.disk_reserve,
+            stale_feed_alarms = config.stale_after.len(),
+            "serving"
         );
+    }
+    if config.public_url.is_none() && startup.local_addr.ip().is_unspecified() {
+        say(&format!(
+            "the URLs below name {}, which no one can connect to; start with --public-url https://YOUR-HOST (the address Everflow reaches this server at) to print URLs ready to paste",
+            startup.local_addr.ip()
+        ));
     }
     // The secret is printed once, when it is made; later start-ups (which a
     // service manager keeps in its log) print the URLs without it.
     let token = if startup.token_generated {
-        eprintln!(
-            "evarchive: generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type (`evarchive token` prints them again):"
+        say(
+            "generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type (`evarchive token` prints them again):",
         );
         Some(startup.token.as_str())
     } else if config.token.is_some() {
-        eprintln!("evarchive: webhook URLs, with your --token in place of $EVARCHIVE_TOKEN:");
+        say("webhook URLs, with your --token in place of $EVARCHIVE_TOKEN:");
         Some("$EVARCHIVE_TOKEN")
     } else {
-        eprintln!(
-            "evarchive: webhook URLs, each with ?token= and the archive's token (`evarchive token` prints them with it):"
+        say(
+            "webhook URLs, each with ?token= and the archive's token (`evarchive token` prints them with it):",
         );
         None
     };
     for url in webhook_urls(&startup.url_base, token) {
-        eprintln!("  {url}");
+        if logging::is_json() {
+            tracing::info!(url = %url, "webhook URL");
+        } else {
+            eprintln!("  {url}");
+        }
+    }
+}
+
+/// A start-up line: plain on stderr, or a log record when the log is JSON
+/// (so that every line of stderr parses).
+fn say(line: &str) {
+    if logging::is_json() {
+        tracing::info!("{line}");
+    } else {
+        eprintln!("evarchive: {line}");
     }
 }

@@ -82,7 +82,7 @@ fn log_summary(tally: &mut Tally) {
     if tally.total > shown {
         list.push(format!("others ({})", tally.total - shown));
     }
-    log::warn!(
+    tracing::warn!(
         "refused {} requests with a missing or wrong token in the last {seconds:.0} s, from {}",
         tally.total,
         list.join(", ")

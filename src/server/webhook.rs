@@ -1,7 +1,7 @@
 //! The webhook endpoints: authenticate, read, understand, hand to the writer,
 //! and answer 200 only once the delivery is durably committed.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -71,17 +71,37 @@ async fn receive(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebhookError> {
     let received_at = unix_millis();
+    let started = Instant::now();
     authenticate(&req, &state)?;
     match archive(&req, declared.as_deref(), payload, &state, received_at).await {
-        Ok(response) => Ok(response),
+        Ok(stored) => {
+            // One line per delivery; never the token (it is in the query
+            // string, which is not logged) nor the body.
+            tracing::info!(
+                kind = %stored.kind.as_str(),
+                outcome = %stored.outcome,
+                status = 200,
+                latency_ms = millis_since(started),
+                sender = %sender_of(&req).as_deref().unwrap_or("-"),
+                delivery_id = stored.delivery_id,
+                ids = %stored.resource_ids,
+                "delivery archived"
+            );
+            Ok(stored.response)
+        }
         Err(refused) => {
             state
                 .metrics
                 .refused(kind_label(declared.as_deref()), refused.error.code());
             let status = actix_web::ResponseError::status_code(&refused.error).as_u16();
-            log::warn!(
-                "refused ({status}) delivery to {}: {}",
-                req.path(),
+            tracing::warn!(
+                kind = %declared.as_deref().unwrap_or("-"),
+                outcome = %"refused",
+                status,
+                reason = %refused.error.code(),
+                latency_ms = millis_since(started),
+                sender = %sender_of(&req).as_deref().unwrap_or("-"),
+                "delivery refused: {}",
                 refused.error
             );
             // Not logged when the log line could not be written either: the
@@ -129,6 +149,20 @@ pub(super) fn authenticate(req: &HttpRequest, state: &AppState) -> Result<(), We
     Err(WebhookError::Unauthorized)
 }
 
+/// A delivery archived: the answer, and what its log line says.
+struct Archived {
+    response: HttpResponse,
+    kind: WebhookKind,
+    outcome: &'static str,
+    delivery_id: i64,
+    resource_ids: String,
+}
+
+/// Milliseconds since `started`, to the microsecond.
+fn millis_since(started: Instant) -> f64 {
+    (started.elapsed().as_micros() as f64) / 1000.0
+}
+
 /// Everything after authentication: read, understand, store, answer.
 async fn archive(
     req: &HttpRequest,
@@ -136,7 +170,7 @@ async fn archive(
     payload: web::Payload,
     state: &AppState,
     received_at: i64,
-) -> Result<HttpResponse, Refused> {
+) -> Result<Archived, Refused> {
     let declared_kind = match declared {
         Some(name) => Some(
             WebhookKind::from_name(name)
@@ -197,8 +231,7 @@ async fn archive(
         .map(|r| r.resource_id.clone())
         .collect();
     let (kind, kind_source) = (delivery.kind, delivery.kind_source);
-    let (base_key, reference_body_id) =
-        (delivery.base_key.clone(), delivery.body.reference_body_id);
+    let base_key = delivery.base_key.clone();
     let reply = state
         .writer
         .submit(delivery)
@@ -209,7 +242,7 @@ async fn archive(
     let stored = match reply.await {
         Ok(Ok(stored)) => stored,
         Ok(Err(WriteFailed::Storage(e))) => {
-            log::error!("delivery to {} not stored: {e}", req.path());
+            tracing::error!("delivery to {} not stored: {e}", req.path());
             return Err(WebhookError::Unavailable(e).into());
         }
         Ok(Err(WriteFailed::Stopped)) | Err(_) => {
@@ -220,24 +253,28 @@ async fn archive(
         }
     };
     if stored.new_versions > 0 {
-        state
-            .compression
-            .committed(base_key.as_ref(), reference_body_id, stored.body_id, &raw);
+        state.compression.committed(
+            base_key.as_ref(),
+            stored.reference_body_id,
+            stored.body_id,
+            &raw,
+        );
     }
     state.metrics.stored(kind, stored.outcome.as_str());
-    log::debug!(
-        "stored {kind} {} as {}",
-        resource_ids.join(","),
-        stored.outcome.as_str()
-    );
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "status": "archived",
-        "kind": kind.as_str(),
-        "kind_source": kind_source.as_str(),
-        "outcome": stored.outcome.as_str(),
-        "delivery_id": stored.delivery_id,
-        "resource_ids": resource_ids,
-    })))
+    Ok(Archived {
+        kind,
+        outcome: stored.outcome.as_str(),
+        delivery_id: stored.delivery_id,
+        resource_ids: resource_ids.join(","),
+        response: HttpResponse::Ok().json(serde_json::json!({
+            "status": "archived",
+            "kind": kind.as_str(),
+            "kind_source": kind_source.as_str(),
+            "outcome": stored.outcome.as_str(),
+            "delivery_id": stored.delivery_id,
+            "resource_ids": resource_ids,
+        })),
+    })
 }
 
 fn content_length(req: &HttpRequest) -> Option<usize> {

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::incoming::{DeliveryOutcome, IncomingDelivery, StoredDelivery};
 use super::typed_rows::{RowOrigin, insert_typed_row, set_typed_row_current};
 use crate::everflow::records::ResourceRecord;
+use crate::store::bodies::Codec;
 
 /// What storing one resource means, decided by looking at the archive.
 enum Plan {
@@ -82,8 +83,8 @@ pub fn apply_delivery(
     if let [resource] = delivery.resources.as_slice() {
         let plan = plan(conn, delivery, resource)?;
         // The plan's lookup already found a body with these bytes, if any.
-        let body_id = match plan.same_bytes() {
-            Some(body_id) => body_id,
+        let (body_id, reference_body_id) = match plan.same_bytes() {
+            Some(body_id) => (body_id, delivery.body.reference_body_id),
             None => insert_body(conn, delivery)?,
         };
         let outcome = plan.outcome();
@@ -96,12 +97,13 @@ pub fn apply_delivery(
             outcome,
             new_versions,
             new_resources,
+            reference_body_id,
         });
     }
 
     // Several resources may repeat one another, so each is planned only after
     // the previous one is stored, and the delivery's outcome is settled last.
-    let body_id = body_id_for(conn, delivery)?;
+    let (body_id, reference_body_id) = body_id_for(conn, delivery)?;
     let delivery_id = insert_delivery(
         conn,
         delivery,
@@ -129,6 +131,7 @@ pub fn apply_delivery(
         outcome,
         new_versions,
         new_resources,
+        reference_body_id,
     })
 }
 
@@ -136,7 +139,10 @@ pub fn apply_delivery(
 /// can only come again for the same resource (a redelivery), so they are
 /// looked for through the resource's versions: a unique index over every
 /// body's hash would be a random-order index as large as the archive is long.
-fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
+fn body_id_for(
+    conn: &Connection,
+    delivery: &IncomingDelivery,
+) -> rusqlite::Result<(i64, Option<i64>)> {
     if let Some(first) = delivery.resources.first() {
         let existing = conn
             .prepare_cached(
@@ -154,27 +160,56 @@ fn body_id_for(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Resu
             )
             .optional()?;
         if let Some(body_id) = existing {
-            return Ok(body_id);
+            return Ok((body_id, delivery.body.reference_body_id));
         }
     }
     insert_body(conn, delivery)
 }
 
-fn insert_body(conn: &Connection, delivery: &IncomingDelivery) -> rusqlite::Result<i64> {
+/// Inserts the delivery's body; its id, and the body it is kept against.
+/// A body compressed against a reference that `prune` has since removed is
+/// kept as received instead: never a body that cannot be read back.
+fn insert_body(
+    conn: &Connection,
+    delivery: &IncomingDelivery,
+) -> rusqlite::Result<(i64, Option<i64>)> {
     let body = &delivery.body;
-    conn.prepare_cached(
+    let reference_gone = match body.reference_body_id {
+        Some(reference) => conn
+            .prepare_cached("SELECT 1 FROM bodies WHERE body_id = ?1")?
+            .query_row([reference], |_| Ok(()))
+            .optional()?
+            .is_none(),
+        None => false,
+    };
+    let mut insert = conn.prepare_cached(
         "INSERT INTO bodies (sha256, stored, codec, dictionary_id, length, reference_body_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        &delivery.body_sha256[..],
-        &body.bytes[..],
-        body.codec as i64,
-        body.dictionary_id,
-        body.length as i64,
-        body.reference_body_id,
-    ])?;
-    Ok(conn.last_insert_rowid())
+    )?;
+    match (&delivery.whole_if_reference_gone, reference_gone) {
+        (Some(raw), true) => {
+            insert.execute(params![
+                &delivery.body_sha256[..],
+                &raw[..],
+                Codec::AsReceived as i64,
+                None::<i64>,
+                raw.len() as i64,
+                None::<i64>,
+            ])?;
+            Ok((conn.last_insert_rowid(), None))
+        }
+        _ => {
+            insert.execute(params![
+                &delivery.body_sha256[..],
+                &body.bytes[..],
+                body.codec as i64,
+                body.dictionary_id,
+                body.length as i64,
+                body.reference_body_id,
+            ])?;
+            Ok((conn.last_insert_rowid(), body.reference_body_id))
+        }
+    }
 }
 
 fn insert_delivery(

@@ -66,7 +66,7 @@ impl Archive {
         // written, giving the reserve up if that is what it takes.
         let disk = DiskGuard::new(path, options.disk_reserve);
         if let Err(e) = disk.make_room(&conn) {
-            log::warn!("cannot empty the WAL at start: {e}");
+            tracing::warn!("cannot empty the WAL at start: {e}");
         }
         prove_writable(&conn, path)?;
         // The checkpointer thread does this job, off the commit path.

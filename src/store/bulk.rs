@@ -27,7 +27,7 @@ pub struct BulkLoader {
 /// A delivery awaiting its commit, with what its body's base needs.
 struct Pending {
     reply: DeliveryReply,
-    base: Option<(BaseKey, Option<i64>, Vec<u8>)>,
+    base: Option<(BaseKey, Vec<u8>)>,
 }
 
 impl BulkLoader {
@@ -58,7 +58,7 @@ impl BulkLoader {
             self.settle_one()?;
         }
         let base = match (delivery.base_key.clone(), raw) {
-            (Some(key), Some(raw)) => Some((key, delivery.body.reference_body_id, raw)),
+            (Some(key), Some(raw)) => Some((key, raw)),
             _ => None,
         };
         let reply = self
@@ -87,11 +87,11 @@ impl BulkLoader {
             .blocking_recv()
             .map_err(|e| writer_failed(e.to_string()))?
             .map_err(|e| writer_failed(e.to_string()))?;
-        if let Some((key, reference, raw)) = pending.base
+        if let Some((key, raw)) = pending.base
             && stored.new_versions > 0
         {
             self.compression
-                .committed(Some(&key), reference, stored.body_id, &raw);
+                .committed(Some(&key), stored.reference_body_id, stored.body_id, &raw);
         }
         *self.outcomes.entry(stored.outcome.as_str()).or_default() += 1;
         Ok(())

@@ -65,7 +65,7 @@ impl Checkpointer {
     pub fn stop(self) {
         let _ = self.stop.send(());
         if self.thread.join().is_err() {
-            log::error!("checkpoint thread panicked");
+            tracing::error!("checkpoint thread panicked");
         }
     }
 }

@@ -90,7 +90,7 @@ impl DiskGuard {
         match self.write_reserve() {
             Ok(()) => true,
             Err(e) => {
-                log::warn!(
+                tracing::warn!(
                     "cannot keep a disk reserve at {}: {e}",
                     self.reserve.display()
                 );
@@ -133,7 +133,7 @@ impl DiskGuard {
     pub fn release_reserve(&self) -> bool {
         match std::fs::remove_file(&self.reserve) {
             Ok(()) => {
-                log::warn!(
+                tracing::warn!(
                     "the disk is full: released the {} MiB reserve at {} so the archive can checkpoint",
                     self.reserve_bytes / (1024 * 1024),
                     self.reserve.display()
@@ -148,7 +148,7 @@ impl DiskGuard {
 fn truncate(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| row.get(0))?;
     if busy != 0 {
-        log::debug!("truncating checkpoint could not finish: readers or the writer were busy");
+        tracing::debug!("truncating checkpoint could not finish: readers or the writer were busy");
     }
     Ok(())
 }

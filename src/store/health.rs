@@ -33,8 +33,8 @@ impl ArchiveHealth {
     pub fn record_checkpoint(&self, outcome: Result<(), String>) {
         self.update(|problems| {
             match (&problems.checkpoint, &outcome) {
-                (None, Err(now)) => log::error!("background checkpoint failed: {now}"),
-                (Some(_), Ok(())) => log::info!("background checkpoints succeed again"),
+                (None, Err(now)) => tracing::error!("background checkpoint failed: {now}"),
+                (Some(_), Ok(())) => tracing::info!("background checkpoints succeed again"),
                 _ => {}
             }
             problems.checkpoint = outcome.err();
@@ -46,8 +46,8 @@ impl ArchiveHealth {
     pub fn record_file(&self, problem: Option<String>) {
         self.update(|problems| {
             match (&problems.file, &problem) {
-                (None, Some(now)) => log::error!("{now}"),
-                (Some(_), None) => log::info!("the archive file is back"),
+                (None, Some(now)) => tracing::error!("{now}"),
+                (Some(_), None) => tracing::info!("the archive file is back"),
                 _ => {}
             }
             problems.file = problem;

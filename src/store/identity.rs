@@ -107,7 +107,7 @@ pub fn keep_marker(archive: &Path, archive_id: &str) {
         jiff::Timestamp::now()
     );
     if let Err(e) = std::fs::write(&marker, text) {
-        log::warn!("cannot write {}: {e}", marker.display());
+        tracing::warn!("cannot write {}: {e}", marker.display());
     }
 }
 

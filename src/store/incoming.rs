@@ -27,6 +27,10 @@ pub struct IncomingDelivery {
     /// The resource whose base the body may become once committed (see
     /// `compression`).
     pub base_key: Option<BaseKey>,
+    /// The body as received when `body` is kept against a reference: the
+    /// writer keeps it so instead if `prune` removed that reference after
+    /// it was chosen.
+    pub whole_if_reference_gone: Option<bytes::Bytes>,
     pub resources: Vec<ResourceRecord>,
 }
 
@@ -76,6 +80,9 @@ pub struct StoredDelivery {
     /// Versions it added, and how many of them were of resources never seen.
     pub new_versions: u32,
     pub new_resources: u32,
+    /// The body the new body was kept against, if any (none when the one
+    /// chosen had been pruned: see `whole_if_reference_gone`).
+    pub reference_body_id: Option<i64>,
 }
 
 /// An authenticated request we refused, kept in the capped `refusals` log.

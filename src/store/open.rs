@@ -110,7 +110,7 @@ fn open_or_create(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveSta
         (Identity::Archive { version }, OpenMode::Serve) => {
             let started = std::time::Instant::now();
             migrate(&mut conn, version)?;
-            log::info!(
+            tracing::info!(
                 "upgraded the archive's schema from version {version} to {SCHEMA_VERSION} in {:.1} s",
                 started.elapsed().as_secs_f64()
             );

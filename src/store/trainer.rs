@@ -78,7 +78,7 @@ impl Trainer {
                             rules,
                             &mut failed_at,
                         ) {
-                            log::warn!("dictionary for {}: {e}", resource_type.as_str());
+                            tracing::warn!("dictionary for {}: {e}", resource_type.as_str());
                         }
                     }
                     if !matches!(
@@ -99,7 +99,7 @@ impl Trainer {
     pub fn stop(self) {
         let _ = self.stop.send(());
         if self.thread.join().is_err() {
-            log::error!("dictionary trainer panicked");
+            tracing::error!("dictionary trainer panicked");
         }
     }
 }
@@ -156,7 +156,7 @@ fn consider(
             source: std::io::Error::other(e.to_string()),
         })?;
     dictionaries.add(Dictionary::new(id, resource_type, &bytes));
-    log::info!(
+    tracing::info!(
         "trained a {} KiB dictionary for {} bodies from {} of them",
         bytes.len() / 1024,
         resource_type.as_str(),

@@ -24,6 +24,11 @@ impl ServeProcess {
     /// `evarchive --db DB serve --listen 127.0.0.1:0 --token TOKEN EXTRA…`,
     /// once it listens.
     pub fn start(db: &Path, extra: &[&str]) -> ServeProcess {
+        ServeProcess::start_with_env(db, extra, &[])
+    }
+
+    /// The same with `env` set (e.g. `EVARCHIVE_LOG`).
+    pub fn start_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> ServeProcess {
         let mut child = Command::cargo_bin("evarchive")
             .expect("binary")
             .arg("--db")
@@ -35,6 +40,7 @@ impl ServeProcess {
             .env("EVARCHIVE_DISK_RESERVE", "1")
             .env_remove("EVARCHIVE_LISTEN")
             .env("EVARCHIVE_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -45,7 +51,18 @@ impl ServeProcess {
         for line in lines.by_ref() {
             let line = line.expect("a line");
             stderr.lock().expect("lock").push_str(&format!("{line}\n"));
-            if let Some(rest) = line.strip_prefix("evarchive: listening on http://") {
+            // A text line, or the message of a JSON one (--log-format json).
+            let said = if line.starts_with('{') {
+                serde_json::from_str::<serde_json::Value>(&line)
+                    .ok()
+                    .and_then(|record| record["message"].as_str().map(str::to_owned))
+            } else {
+                line.strip_prefix("evarchive: ").map(str::to_owned)
+            };
+            if let Some(rest) = said
+                .as_deref()
+                .and_then(|s| s.strip_prefix("listening on http://"))
+            {
                 addr = Some(rest.to_owned());
                 break;
             }

@@ -56,7 +56,7 @@ fn store_all(conn: &Connection, batch: &[Job]) -> Vec<JobResult> {
     match store_together(conn, batch) {
         Ok(results) => results,
         Err(e) => {
-            log::warn!(
+            tracing::warn!(
                 "batch of {} failed ({e}); storing its jobs one by one",
                 batch.len()
             );
@@ -121,7 +121,7 @@ fn answer(batch: Vec<Job>, results: Vec<JobResult>) {
             }
             Job::Refusal(_, logged) => {
                 if let Err(e) = result {
-                    log::warn!("refusal not logged in the archive: {e}");
+                    tracing::warn!("refusal not logged in the archive: {e}");
                 }
                 let _ = logged.send(());
             }

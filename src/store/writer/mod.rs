@@ -113,7 +113,7 @@ impl WriterHandle {
         match self.send(Job::Refusal(refusal, logged)) {
             Ok(()) => Some(receiver),
             Err(rejected) => {
-                log::warn!("refusal not logged in the archive: writer {rejected:?}");
+                tracing::warn!("refusal not logged in the archive: writer {rejected:?}");
                 None
             }
         }
@@ -193,10 +193,10 @@ impl WriterThread {
     pub fn stop(self) {
         // A blocking send: shutdown must not be lost to a full queue.
         if self.handle.jobs.send(Job::Shutdown).is_err() {
-            log::warn!("archive writer had already stopped");
+            tracing::warn!("archive writer had already stopped");
         }
         if self.thread.join().is_err() {
-            log::error!("archive writer panicked");
+            tracing::error!("archive writer panicked");
         }
     }
 }
@@ -209,7 +209,7 @@ fn run(
     stats: &WriterStats,
 ) {
     if let Err(e) = wal::watch(&conn) {
-        log::warn!("cannot watch the WAL's size: {e}");
+        tracing::warn!("cannot watch the WAL's size: {e}");
     }
     let mut batch = Vec::with_capacity(max_batch);
     let mut shutting_down = false;
@@ -234,6 +234,6 @@ fn run(
         wal::catch_up(&conn, stats);
     }
     if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
-        log::warn!("final checkpoint failed: {e}");
+        tracing::warn!("final checkpoint failed: {e}");
     }
 }

@@ -53,7 +53,7 @@ pub fn catch_up(conn: &Connection, stats: &WriterStats) {
     }
     let started = Instant::now();
     if let Err(e) = conn.busy_timeout(Duration::ZERO) {
-        log::warn!("cannot catch the WAL up: {e}");
+        tracing::warn!("cannot catch the WAL up: {e}");
         return;
     }
     let copied = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
@@ -64,7 +64,7 @@ pub fn catch_up(conn: &Connection, stats: &WriterStats) {
         ))
     });
     if let Err(e) = conn.busy_timeout(BUSY_TIMEOUT) {
-        log::error!("cannot restore the writer's busy timeout: {e}");
+        tracing::error!("cannot restore the writer's busy timeout: {e}");
     }
     let caught_up = matches!(copied, Ok((0, frames, copied)) if frames == copied);
     stats.caught_up(started.elapsed(), caught_up);
