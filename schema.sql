@@ -16,7 +16,12 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
+-- Pages that `evarchive prune` frees are given back to the filesystem by
+-- PRAGMA incremental_vacuum (version 6; set before the first table, since
+-- only a full VACUUM can change it later: archives created earlier keep
+-- their freed pages for reuse instead).
+PRAGMA auto_vacuum = INCREMENTAL;
 
 -- Every distinct byte sequence received. Kept apart from the rows queries scan,
 -- so a 50 KB offer body never slows a report down, and compressed: `stored`
@@ -39,6 +44,12 @@ CREATE TABLE bodies (
     length INTEGER,
     reference_body_id INTEGER REFERENCES bodies (body_id)
 ) STRICT;
+
+-- The bodies kept against another, by that one (version 6): only versions
+-- of offers, advertisers and partners are in it. `prune` keeps a body that
+-- another still needs to be read back.
+CREATE INDEX bodies_by_reference ON bodies (reference_body_id)
+    WHERE reference_body_id IS NOT NULL;
 
 -- zstd dictionaries trained from the archive's own bodies, per resource type;
 -- the newest of a type compresses new bodies, every one stays for reading.
@@ -71,6 +82,9 @@ CREATE TABLE deliveries (
     forwarded_for TEXT
 ) STRICT;
 CREATE INDEX deliveries_by_time ON deliveries (received_at);
+-- Whether a body is still delivered by anything, for `prune` (version 6):
+-- body ids grow with arrival, so the index grows at its end.
+CREATE INDEX deliveries_by_body ON deliveries (body_id);
 CREATE INDEX deliveries_by_kind_time ON deliveries (kind, received_at);
 
 -- One row per distinct content of a resource. A resource is identified by its

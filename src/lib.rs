@@ -23,8 +23,8 @@ pub use error::{Error, Result};
 
 use cli::{Cli, Command};
 use config::{
-    DumpConfig, ExportConfig, ImportConfig, QueryConfig, ReportConfig, ServeConfig, ShowConfig,
-    StatsConfig, TokenConfig,
+    DumpConfig, ExportConfig, ImportConfig, PruneConfig, QueryConfig, ReportConfig, ServeConfig,
+    ShowConfig, StatsConfig, TokenConfig,
 };
 
 /// Runs the parsed command line: each command's flags become its validated
@@ -53,6 +53,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Backup(args) => commands::backup::run(&db, &args.file),
         Command::Import(args) => commands::import::run(ImportConfig::from_args(db, args)),
         Command::Reindex => commands::reindex::run(&db),
+        Command::Prune(args) => commands::prune::run(PruneConfig::from_args(db, args)?),
         Command::Verify => commands::verify::run(&db),
     }
 }

@@ -88,7 +88,7 @@ fn first_start_generates_a_token_and_prints_a_url_per_kind() {
     );
     assert!(
         first.said.iter().any(|line| line.contains(&format!(
-            "schema version {}, TLS off, max body 10.0 MiB, body timeout 30 s, disk reserve 64 MiB, stale-feed alarm off",
+            "schema version {}, TLS off, max body 10.0 MiB, body timeout 30 s, disk reserve 64 MiB, stale-feed alarm off, retention off",
             evarchive::store::open::SCHEMA_VERSION
         ))),
         "{:?}",

@@ -19,7 +19,7 @@ use serde_json::json;
 use evarchive::store::open::SCHEMA_VERSION;
 
 /// The archives of earlier releases, by their schema version.
-const FIXTURES: [(i64, &str); 4] = [
+const FIXTURES: [(i64, &str); 5] = [
     (
         1,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v1.db"),
@@ -35,6 +35,10 @@ const FIXTURES: [(i64, &str); 4] = [
     (
         4,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v4.db"),
+    ),
+    (
+        5,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v5.db"),
     ),
 ];
 

@@ -27,6 +27,7 @@ impl Loader {
             token: Some("bench-token-0123456789".to_owned()),
             token_candidate: String::new(),
             webhook_url_base: None,
+            retention: None,
             // Train as soon as there are enough bodies, as a long-running
             // serve would have by then.
             training: TrainingRules {

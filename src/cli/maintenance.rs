@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::KindName;
+use crate::selection::What;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -39,4 +40,29 @@ pub struct TokenArgs {
     /// runs with --token (EVARCHIVE_TOKEN), which overrides the archive's.
     #[arg(long)]
     pub rotate: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Remove what nothing has arrived about for this long (90d, 26w, 2160h):
+    /// versions whose last delivery is older, the deliveries that brought
+    /// them, and their raw bodies. Pruned raw bodies are gone for good: take
+    /// a backup first if you may need them.
+    #[arg(long, value_name = "DURATION")]
+    pub older_than: String,
+
+    /// Only these (default: all of them): conversions, events, offers,
+    /// advertisers, partners, verdicts, approvals, blocked.
+    #[arg(long, value_name = "WHAT", value_delimiter = ',', ignore_case = true)]
+    pub what: Vec<What>,
+
+    /// Keep the current version of every offer, advertiser and partner,
+    /// however old (their older versions still go), so names and statuses
+    /// stay known.
+    #[arg(long)]
+    pub keep_current: bool,
+
+    /// Count what would go, change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 
-pub use maintenance::{BackupArgs, ImportArgs, TokenArgs};
+pub use maintenance::{BackupArgs, ImportArgs, PruneArgs, TokenArgs};
 pub use reading::{
     DumpArgs, ExportArgs, FileArgs, FilterArgs, QueryArgs, ReportArgs, ShowArgs, StatsArgs,
     Summable, TimeRangeArgs, WindowArgs,
@@ -65,6 +65,10 @@ pub enum Command {
     /// upgrade that extracts more); raw bodies are never touched. Safe while
     /// serve runs.
     Reindex,
+    /// Remove what nothing has arrived about for a given time (versions,
+    /// deliveries, raw bodies), in short transactions while serve runs, and
+    /// give the space back. Pruned raw bodies are gone for good.
+    Prune(PruneArgs),
     /// Copy the archive, consistent as of one moment, to FILE while serve
     /// keeps running (written as FILE.partial, then renamed).
     Backup(BackupArgs),

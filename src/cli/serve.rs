@@ -73,6 +73,12 @@ pub struct ServeArgs {
     )]
     pub stale_after: Vec<String>,
 
+    /// Prune daily what nothing has arrived about for this long (180d, 52w),
+    /// as `evarchive prune --older-than DURATION --keep-current` would: the
+    /// first run a minute after start. Pruned raw bodies are gone for good.
+    #[arg(long, env = "EVARCHIVE_RETAIN", value_name = "DURATION")]
+    pub retain: Option<String>,
+
     /// How the log on stderr is written: text lines, or one JSON object a
     /// line for a log shipper. Which records: EVARCHIVE_LOG (or RUST_LOG),
     /// e.g. warn to drop the line per request.

@@ -67,6 +67,7 @@ pub fn run(config: ImportConfig) -> Result<()> {
             token_candidate,
             webhook_url_base: None,
             training: TrainingRules::default(),
+            retention: None,
         },
     )?;
     let compression = loader.compression();
@@ -103,7 +104,15 @@ pub fn run(config: ImportConfig) -> Result<()> {
                 // Only a body that may become its resource's base is kept
                 // past its commit (offers, advertisers, partners).
                 let base = delivery.base_key.is_some().then(|| raw.to_vec());
-                loader.submit(delivery, base)?
+                let may_be_base = base.is_some();
+                loader.submit(delivery, base)?;
+                // Committed before the next line is compressed, so that the
+                // next version of the same offer is kept against it as
+                // serve would keep it (offers, advertisers and partners are
+                // few; conversions stay pipelined).
+                if may_be_base {
+                    loader.settle()?;
+                }
             }
             Err(why) => {
                 refused += 1;

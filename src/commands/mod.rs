@@ -4,6 +4,7 @@ pub mod backup;
 pub mod dump;
 pub mod export;
 pub mod import;
+pub mod prune;
 pub mod query;
 mod reading;
 pub mod reindex;

@@ -65,7 +65,7 @@ fn settings_summary(config: &ServeConfig, startup: &Startup) -> String {
         .map(|rule| format!("{} after {} s", rule.kind, rule.after.as_secs()))
         .collect();
     format!(
-        "schema version {SCHEMA_VERSION}, TLS {}, max body {:.1} MiB, body timeout {} s, disk reserve {:.0} MiB, stale-feed alarm {}",
+        "schema version {SCHEMA_VERSION}, TLS {}, max body {:.1} MiB, body timeout {} s, disk reserve {:.0} MiB, stale-feed alarm {}, retention {}",
         if startup.https { "on" } else { "off" },
         config.max_body as f64 / MIB,
         config.body_timeout.as_secs(),
@@ -74,7 +74,11 @@ fn settings_summary(config: &ServeConfig, startup: &Startup) -> String {
             "off".to_owned()
         } else {
             stale.join(", ")
-        }
+        },
+        config.retention.map_or_else(
+            || "off".to_owned(),
+            |rules| format!("{} days, daily", rules.keep_for.as_secs() / 86_400)
+        )
     )
 }
 
@@ -104,6 +108,7 @@ fn announce(config: &ServeConfig, startup: &Startup) {
             body_timeout_s = config.body_timeout.as_secs(),
             disk_reserve_bytes = config.disk_reserve,
             stale_feed_alarms = config.stale_after.len(),
+            retain_days = config.retention.map(|rules| rules.keep_for.as_secs() / 86_400),
             "serving"
         );
     }

@@ -3,12 +3,14 @@
 
 mod dump;
 mod import;
+mod prune;
 mod reading;
 mod serve;
 mod token;
 
 pub use dump::DumpConfig;
 pub use import::ImportConfig;
+pub use prune::PruneConfig;
 pub use reading::{ExportConfig, QueryConfig, ReportConfig, ShowConfig, StatsConfig};
 pub use serve::{ServeConfig, TlsFiles};
 pub use token::TokenConfig;
@@ -24,4 +26,23 @@ fn time_window(
         &range.tz,
         crate::window::now()?,
     )
+}
+
+/// A duration as --since takes them (2h, 90m, 7d; days of 24 hours), at
+/// least a second; why not, in words that follow the value.
+fn positive_duration(text: &str) -> Result<std::time::Duration, &'static str> {
+    let span = text
+        .trim()
+        .parse::<jiff::Span>()
+        .map_err(|_| "is not a duration")?;
+    let seconds = span
+        .total((
+            jiff::Unit::Second,
+            jiff::SpanRelativeTo::days_are_24_hours(),
+        ))
+        .map_err(|_| "is not a duration without months or years")?;
+    if seconds.is_nan() || seconds < 1.0 {
+        return Err("is not a positive duration");
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }

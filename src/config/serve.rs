@@ -8,6 +8,7 @@ use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::everflow::WebhookKind;
 use crate::server::staleness::StaleRule;
+use crate::store::retention::RetentionRules;
 use crate::store::{TrainingRules, WriterLimits};
 
 /// Tokens travel in URLs pasted into Everflow, so they must survive that
@@ -39,6 +40,8 @@ pub struct ServeConfig {
     pub tls: Option<TlsFiles>,
     /// Kinds whose silence turns `/healthz` degraded (`--stale-after`).
     pub stale_after: Vec<StaleRule>,
+    /// `--retain`: prune what nothing has arrived about for this long, daily.
+    pub retention: Option<RetentionRules>,
 }
 
 /// The PEM files HTTPS is served with. Only their presence as a pair is checked
@@ -77,6 +80,7 @@ impl ServeConfig {
             training: TrainingRules::default(),
             tls: None,
             stale_after: Vec::new(),
+            retention: None,
         }
     }
 
@@ -127,6 +131,18 @@ impl ServeConfig {
                 .iter()
                 .map(|rule| stale_rule(rule))
                 .collect::<Result<_>>()?,
+            retention: args
+                .retain
+                .as_deref()
+                .map(|text| {
+                    super::positive_duration(text)
+                        .map(RetentionRules::keeping)
+                        .map_err(|why| Error::InvalidArgument {
+                            flag: "--retain",
+                            why: format!("'{text}' {why}; give how long to keep, e.g. 180d or 52w"),
+                        })
+                })
+                .transpose()?,
         })
     }
 }
@@ -164,21 +180,9 @@ fn stale_rule(text: &str) -> Result<StaleRule> {
         ),
         None => (WebhookKind::ConversionRegistered, text.trim()),
     };
-    let span = duration
-        .parse::<jiff::Span>()
-        .map_err(|_| invalid("is not a duration".to_owned()))?;
-    let seconds = span
-        .total((
-            jiff::Unit::Second,
-            jiff::SpanRelativeTo::days_are_24_hours(),
-        ))
-        .map_err(|_| invalid("is not a duration without months or years".to_owned()))?;
-    if seconds.is_nan() || seconds < 1.0 {
-        return Err(invalid("is not a positive duration".to_owned()));
-    }
     Ok(StaleRule {
         kind,
-        after: Duration::from_secs_f64(seconds),
+        after: super::positive_duration(duration).map_err(|why| invalid(why.to_owned()))?,
     })
 }
 

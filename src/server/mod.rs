@@ -104,6 +104,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             token_candidate,
             training: config.training,
             webhook_url_base: Some(url_base),
+            retention: config.retention,
         },
     )?;
     serve(config, listener, tls, archive)

@@ -14,6 +14,7 @@ use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::{ReadPool, read_pool};
+use super::retention::{Retainer, RetentionRules};
 use super::serve_lock::ServeLock;
 use super::settings;
 use super::trainer::{Trainer, TrainingRules};
@@ -35,6 +36,8 @@ pub struct ArchiveOptions {
     pub training: TrainingRules,
     /// The base of the webhook URLs, kept for `evarchive token`.
     pub webhook_url_base: Option<String>,
+    /// `serve --retain`: prune in the background.
+    pub retention: Option<RetentionRules>,
 }
 
 /// Read connections for health checks; the CLI reads with its own connections.
@@ -48,6 +51,7 @@ pub struct Archive {
     writer: WriterThread,
     checkpointer: Checkpointer,
     trainer: Trainer,
+    retainer: Option<Retainer>,
     health: Arc<ArchiveHealth>,
     compression: Arc<Compression>,
     reads: ReadPool,
@@ -106,6 +110,10 @@ impl Archive {
             Arc::clone(&dictionaries),
             options.training,
         )?;
+        let retainer = options
+            .retention
+            .map(|rules| Retainer::spawn(path, rules))
+            .transpose()?;
         Ok(Archive {
             path: path.to_owned(),
             state,
@@ -114,6 +122,7 @@ impl Archive {
             writer,
             checkpointer,
             trainer,
+            retainer,
             health,
             compression: Arc::new(Compression::new(dictionaries)),
             reads,
@@ -160,6 +169,9 @@ impl Archive {
 
     /// Commits whatever is queued, checkpoints, and stops the threads.
     pub fn stop(self) {
+        if let Some(retainer) = self.retainer {
+            retainer.stop();
+        }
         self.trainer.stop();
         self.writer.stop();
         self.checkpointer.stop();

@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 5,
         sql: include_str!("../../migrations/0005_conversion_long_tail.sql"),
     },
+    Migration {
+        version: 6,
+        sql: include_str!("../../migrations/0006_retention.sql"),
+    },
 ];
 
 /// Runs the steps after `from`, in one transaction, and records the version

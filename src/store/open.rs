@@ -15,7 +15,7 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 pub const APPLICATION_ID: i64 = 0x6576_6172;
 /// The schema version this build writes and reads; must match schema.sql and
 /// the last migration.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// How long a connection waits for a lock before giving up. Only the single
 /// writer writes, so waits are short; this covers checkpoints and CLI readers.
@@ -206,7 +206,14 @@ fn identify(conn: &Connection, path: &Path) -> Result<Identity> {
 }
 
 fn create_schema(conn: &mut Connection) -> Result<()> {
-    // WAL must be set outside a transaction; the schema itself is all-or-nothing.
+    // schema.sql's auto_vacuum takes effect only before WAL mode and the
+    // first table; WAL must be set outside a transaction; the schema itself
+    // is all-or-nothing.
+    let file_format: String = SCHEMA_SQL
+        .lines()
+        .filter(|line| line.starts_with("PRAGMA auto_vacuum"))
+        .collect();
+    conn.execute_batch(&file_format)?;
     conn.execute_batch("PRAGMA journal_mode = WAL;")?;
     let tx = conn.transaction()?;
     tx.execute_batch(SCHEMA_SQL)?;
