@@ -367,8 +367,8 @@ fn what_names_the_types_and_bad_flags_are_exit_2() {
 }
 
 /// serve keeps the last whole version of an offer to compress the next one
-/// against; when prune has removed it meanwhile, the next version is kept
-/// as received instead, and reads back.
+/// against; when prune has removed it meanwhile (and another body has taken
+/// its id), the next version is kept as received instead, and reads back.
 #[test]
 fn a_base_pruned_under_a_running_serve_does_not_cost_the_next_version() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -392,6 +392,11 @@ fn a_base_pruned_under_a_running_serve_does_not_cost_the_next_version() {
         "{}",
         run.stdout
     );
+    // Another body takes the pruned base's id (SQLite reuses the highest).
+    let url = serve.url(&format!("/webhooks/conversion_registered?token={TOKEN}"));
+    let reply = ureq::post(&url).send_bytes(&conversion(1, "approved"));
+    assert_eq!(reply.expect("200").status(), 200);
+    assert_eq!(count(&db, "SELECT max(body_id) FROM bodies"), 1);
     assert_eq!(post(&offer(7, "Seven, renamed")), 200);
     serve.signal("TERM");
     assert_eq!(serve.wait(), Some(0));

@@ -174,13 +174,16 @@ fn insert_body(
     delivery: &IncomingDelivery,
 ) -> rusqlite::Result<(i64, Option<i64>)> {
     let body = &delivery.body;
-    let reference_gone = match body.reference_body_id {
-        Some(reference) => conn
-            .prepare_cached("SELECT 1 FROM bodies WHERE body_id = ?1")?
-            .query_row([reference], |_| Ok(()))
+    // By id and digest: a pruned body's id may since have been given to
+    // another body (SQLite reuses the highest rowid).
+    let reference_gone = match (body.reference_body_id, body.reference_sha256) {
+        (Some(reference), Some(sha256)) => conn
+            .prepare_cached("SELECT 1 FROM bodies WHERE body_id = ?1 AND sha256 = ?2")?
+            .query_row(params![reference, &sha256[..]], |_| Ok(()))
             .optional()?
             .is_none(),
-        None => false,
+        (Some(_), None) => true,
+        (None, _) => false,
     };
     let mut insert = conn.prepare_cached(
         "INSERT INTO bodies (sha256, stored, codec, dictionary_id, length, reference_body_id)

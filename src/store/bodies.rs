@@ -55,6 +55,9 @@ pub struct StoredBody {
     pub codec: Codec,
     pub dictionary_id: Option<i64>,
     pub reference_body_id: Option<i64>,
+    /// The SHA-256 of that reference as received: the writer checks the row
+    /// still holds it (a pruned body's id may be given to another).
+    pub reference_sha256: Option<[u8; 32]>,
     /// Length of the bytes as received.
     pub length: usize,
     pub bytes: Vec<u8>,
@@ -136,6 +139,7 @@ impl Dictionaries {
                 codec,
                 dictionary_id,
                 reference_body_id: None,
+                reference_sha256: None,
                 length: raw.len(),
                 bytes,
             },
@@ -143,6 +147,7 @@ impl Dictionaries {
                 codec: Codec::AsReceived,
                 dictionary_id: None,
                 reference_body_id: None,
+                reference_sha256: None,
                 length: raw.len(),
                 bytes: raw.to_vec(),
             },
@@ -176,6 +181,7 @@ impl Dictionaries {
             codec: Codec::Zstd,
             dictionary_id: None,
             reference_body_id: Some(base.body_id),
+            reference_sha256: Some(base.sha256),
             length: raw.len(),
             bytes: delta,
         })
@@ -348,6 +354,7 @@ mod tests {
         let first = offer(1, "");
         let base = Base {
             body_id: 41,
+            sha256: [7; 32],
             bytes: first.clone(),
         };
         let edited = offer(1, " daily cap now 50");

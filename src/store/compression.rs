@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use sha2::{Digest, Sha256};
+
 use super::bodies::{Dictionaries, StoredBody};
 use super::references::{Base, References, is_referenced};
 use crate::everflow::ResourceType;
@@ -81,6 +83,7 @@ impl Compression {
                 &key.resource_id,
                 Base {
                     body_id,
+                    sha256: Sha256::digest(raw).into(),
                     bytes: raw.to_vec(),
                 },
             );

@@ -19,6 +19,8 @@ use crate::everflow::ResourceType;
 #[derive(Debug)]
 pub struct Base {
     pub body_id: i64,
+    /// Of `bytes`: what the writer checks the row still holds.
+    pub sha256: [u8; 32],
     pub bytes: Vec<u8>,
 }
 
@@ -111,6 +113,7 @@ mod tests {
     fn base(body_id: i64, size: usize) -> Base {
         Base {
             body_id,
+            sha256: [0; 32],
             bytes: vec![b'x'; size],
         }
     }
