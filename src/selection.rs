@@ -4,6 +4,7 @@
 
 use clap::ValueEnum;
 
+use crate::everflow::ResourceType;
 use crate::window::TimeWindow;
 
 /// The record sets `query`, `export` and `show` work on.
@@ -52,6 +53,22 @@ impl What {
             What::Deliveries => "deliveries",
             What::Refusals => "refusals",
         }
+    }
+
+    /// The resource type of a WHAT that is a record; none for the logs
+    /// (deliveries, refusals).
+    pub fn resource_type(self) -> Option<ResourceType> {
+        Some(match self {
+            What::Conversions => ResourceType::Conversion,
+            What::Events => ResourceType::Event,
+            What::Offers => ResourceType::Offer,
+            What::Advertisers => ResourceType::Advertiser,
+            What::Partners => ResourceType::Partner,
+            What::Verdicts => ResourceType::SignupVerdict,
+            What::Approvals => ResourceType::OfferApproval,
+            What::Blocked => ResourceType::BlockedVariable,
+            What::Deliveries | What::Refusals => return None,
+        })
     }
 }
 

@@ -56,23 +56,11 @@ pub fn retention_rules(cutoff_ms: i64, what: &[What], keep_current: bool) -> Res
 }
 
 fn resource_type_of(what: What) -> Result<ResourceType> {
-    Ok(match what {
-        What::Conversions => ResourceType::Conversion,
-        What::Events => ResourceType::Event,
-        What::Offers => ResourceType::Offer,
-        What::Advertisers => ResourceType::Advertiser,
-        What::Partners => ResourceType::Partner,
-        What::Verdicts => ResourceType::SignupVerdict,
-        What::Approvals => ResourceType::OfferApproval,
-        What::Blocked => ResourceType::BlockedVariable,
-        What::Deliveries | What::Refusals => {
-            return Err(Error::InvalidArgument {
-                flag: "--what",
-                why: format!(
-                    "{} cannot be pruned by themselves: deliveries go with the versions they brought, and the refusal log keeps its newest 1,000 on its own; name what they carried (conversions, offers…)",
-                    what.name()
-                ),
-            });
-        }
+    what.resource_type().ok_or_else(|| Error::InvalidArgument {
+        flag: "--what",
+        why: format!(
+            "{} cannot be pruned by themselves: deliveries go with the versions they brought, and the refusal log keeps its newest 1,000 on its own; name what they carried (conversions, offers…)",
+            what.name()
+        ),
     })
 }

@@ -218,26 +218,17 @@ impl ReportConfig {
 
 impl ShowConfig {
     pub fn from_args(db: PathBuf, args: ShowArgs) -> Result<ShowConfig> {
-        let resource_type = match args.what {
-            What::Conversions => ResourceType::Conversion,
-            What::Events => ResourceType::Event,
-            What::Offers => ResourceType::Offer,
-            What::Advertisers => ResourceType::Advertiser,
-            What::Partners => ResourceType::Partner,
-            What::Verdicts => ResourceType::SignupVerdict,
-            What::Approvals => ResourceType::OfferApproval,
-            What::Blocked => ResourceType::BlockedVariable,
-            What::Deliveries | What::Refusals => {
-                return Err(Error::InvalidArgument {
-                    flag: "WHAT",
-                    why: format!(
-                        "show takes a record (offer, conversion…); list {} with `evarchive query {}`",
-                        args.what.name(),
-                        args.what.name()
-                    ),
-                });
-            }
-        };
+        let resource_type = args
+            .what
+            .resource_type()
+            .ok_or_else(|| Error::InvalidArgument {
+                flag: "WHAT",
+                why: format!(
+                    "show takes a record (offer, conversion…); list {} with `evarchive query {}`",
+                    args.what.name(),
+                    args.what.name()
+                ),
+            })?;
         Ok(ShowConfig {
             db,
             what: args.what,
