@@ -63,3 +63,38 @@ fn every_row_once_across_pages_with_shared_times() {
         );
     }
 }
+
+/// Columns read from the bodies, over more rows than a read page holds in
+/// memory at once: every row gets its own values, in order.
+#[test]
+fn columns_read_from_bodies_stay_with_their_rows_across_batches() {
+    const CONVERSIONS: i64 = 1_300;
+    let server = TestServer::start();
+    for n in 1..=CONVERSIONS {
+        let body = common::edited_sample("conversion_registered", |doc| {
+            doc["conversion_id"] = serde_json::json!(n);
+            doc["conversion_unix_timestamp"] = serde_json::json!(FIRST_TIME + n);
+            doc["http_user_agent"] = serde_json::json!(format!("agent of {n}"));
+        });
+        assert_eq!(server.post_kind("conversion_registered", &body).status, 200);
+    }
+    server.stop_keeping_archive(|db| {
+        let exported = stdout_of(
+            db,
+            &[
+                "export",
+                "conversions",
+                "--format",
+                "csv",
+                "--columns",
+                "conversion_id,http_user_agent",
+            ],
+        );
+        let expected: Vec<String> = (1..=CONVERSIONS)
+            .rev()
+            .map(|n| format!("{n},agent of {n}"))
+            .collect();
+        let rows: Vec<&str> = exported.lines().skip(1).collect();
+        assert_eq!(rows, expected);
+    });
+}
