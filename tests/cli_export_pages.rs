@@ -64,8 +64,8 @@ fn every_row_once_across_pages_with_shared_times() {
     }
 }
 
-/// Columns read from the bodies, over more rows than a read page holds in
-/// memory at once: every row gets its own values, in order.
+/// Columns read from the bodies, over many rows: every row gets its own
+/// values, in order.
 #[test]
 fn columns_read_from_bodies_stay_with_their_rows_across_batches() {
     const CONVERSIONS: i64 = 1_300;
