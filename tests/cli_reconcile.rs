@@ -1,0 +1,362 @@
+//! `evarchive reconcile` with the real binary against a stand-in for
+//! Everflow's conversions report (tests/common/fake_everflow.rs, the
+//! documented contract only): findings and their exit code 3, paging and
+//! retries, --apply making query and report agree with Everflow, and the API
+//! key kept out of every output and of the archive.
+
+mod common;
+
+use std::path::Path;
+
+use common::cli::{Run, evarchive_with, stdout_of};
+use common::fake_everflow::{FakeEverflow, Scripted};
+use common::{TestServer, edited_sample};
+use serde_json::{Value, json};
+
+const KEY: &str = "eflow-key-5f1e9a7c3b2d4e6f";
+/// 2026-11-01T10:00:00Z and 2026-11-02T15:00:00Z: one in each day reconciled.
+const DAY_ONE: i64 = 1_793_527_200;
+const DAY_TWO: i64 = 1_793_631_600;
+const WINDOW: [&str; 5] = [
+    "reconcile",
+    "--since",
+    "2026-11-01",
+    "--until",
+    "2026-11-03",
+];
+
+/// A conversion (or, with an event name, a post-conversion event) as the
+/// webhook carries it.
+fn webhook(
+    id: i64,
+    transaction: &str,
+    time: i64,
+    status: &str,
+    payout: f64,
+    event: &str,
+) -> Vec<u8> {
+    let kind = if event.is_empty() {
+        "conversion_registered"
+    } else {
+        "event_registered"
+    };
+    edited_sample(kind, |doc| {
+        doc["conversion_id"] = json!(id);
+        doc["transaction_id"] = json!(transaction);
+        doc["conversion_unix_timestamp"] = json!(time);
+        doc["status"] = json!(status);
+        doc["payout"] = json!(payout);
+        doc["revenue"] = json!(4.0);
+        doc["sale_amount"] = json!(0);
+        doc["is_event"] = json!(!event.is_empty());
+        doc["event"] = json!(event);
+    })
+}
+
+/// The same conversion as a report row (API.md 2.5): a string id, `Base`
+/// for a base conversion, a country name, a numeric dma, and the
+/// relationships' `network_id`.
+fn report_row(webhook_body: &[u8], id: &str, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut row: Value = serde_json::from_slice(webhook_body).expect("JSON");
+    row["conversion_id"] = json!(id);
+    if row["event"] == json!("") {
+        row["event"] = json!("Base");
+    }
+    row["country"] = json!("United States");
+    row["dma"] = json!(803);
+    row["relationship"]["offer"]["network_id"] = json!(1);
+    edit(&mut row);
+    row
+}
+
+fn archive_with(bodies: &[&[u8]]) -> TestServer {
+    let server = TestServer::start();
+    for body in bodies {
+        let event = serde_json::from_slice::<Value>(body).expect("JSON")["is_event"] == json!(true);
+        let kind = if event {
+            "event_registered"
+        } else {
+            "conversion_registered"
+        };
+        assert_eq!(server.post_kind(kind, body).status, 200);
+    }
+    server
+}
+
+fn reconcile(db: &Path, api: &FakeEverflow, extra: &[&str]) -> Run {
+    let args = [&WINDOW[..], extra].concat();
+    let run = evarchive_with(
+        db,
+        &args,
+        &[
+            ("EVARCHIVE_EVERFLOW_API_BASE", &api.base),
+            ("EVARCHIVE_EVERFLOW_API_KEY", api.key()),
+        ],
+    );
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "{run:?}"
+    );
+    run
+}
+
+fn findings(run: &Run) -> Vec<Value> {
+    serde_json::from_str::<Vec<Value>>(&run.stdout).unwrap_or_else(|e| panic!("{e}: {run:?}"))
+}
+
+#[test]
+fn missing_changed_and_unknown_conversions_are_listed_and_exit_3() {
+    let a = webhook(10000001, "tx-a", DAY_ONE, "approved", 2.5, "");
+    let b = webhook(10000002, "tx-b", DAY_TWO, "approved", 2.5, "");
+    let c = webhook(10000003, "tx-c", DAY_ONE + 60, "pending", 1.0, "");
+    let d = webhook(10000004, "tx-d", DAY_TWO + 60, "approved", 3.0, "");
+    let e = webhook(20000001, "tx-a", DAY_ONE + 120, "approved", 1.0, "upsell");
+    let rows = vec![
+        report_row(&a, "10000001", |_| {}),
+        report_row(&b, "10000002", |row| {
+            row["status"] = json!("rejected");
+            row["payout"] = json!(0);
+        }),
+        report_row(&d, "10000004", |_| {}),
+        // Everflow's 32-hex spelling of the event's id: matched by
+        // transaction_id + is_event + event.
+        report_row(&e, "9c0534c99eb34b57bda16f92b6d5d3d4", |_| {}),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 2);
+    let server = archive_with(&[&a, &b, &c, &e]);
+    server.stop_keeping_archive(|db| {
+        let run = reconcile(db, &api, &["--format", "json"]);
+        assert_eq!(run.code, Some(3), "{run:?}");
+        let listed: Vec<(String, String)> = findings(&run)
+            .iter()
+            .map(|f| (f["finding"].to_string(), f["conversion_id"].to_string()))
+            .collect();
+        let expected = [
+            (r#""unknown_to_everflow""#, r#""10000003""#),
+            (r#""changed""#, r#""10000002""#),
+            (r#""missing""#, r#""10000004""#),
+        ];
+        assert_eq!(listed.len(), 3, "{run:?}");
+        for (finding, id) in expected {
+            assert!(
+                listed.contains(&(finding.to_owned(), id.to_owned())),
+                "{listed:?}"
+            );
+        }
+        let changed = findings(&run)
+            .into_iter()
+            .find(|f| f["finding"] == "changed")
+            .expect("changed");
+        assert_eq!(changed["status_archived"], "approved");
+        assert_eq!(changed["status_everflow"], "rejected");
+        assert!(
+            run.stdout
+                .contains(r#""payout_archived":2.50,"payout_everflow":0.00"#),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(
+            changed["revenue_everflow"],
+            Value::Null,
+            "only what differs"
+        );
+        assert_eq!(changed["transaction_id"], "tx-b");
+        assert!(
+            run.stderr
+                .contains("matched 2 by conversion_id, 1 by transaction_id"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("1 missing, 1 changed, 1 unknown to Everflow"),
+            "{}",
+            run.stderr
+        );
+        // The table names the same findings.
+        let table = reconcile(db, &api, &[]);
+        assert_eq!(table.code, Some(3));
+        assert!(table.stdout.contains("unknown_to_everflow") && table.stdout.contains("missing"));
+    });
+}
+
+#[test]
+fn agreement_after_retries_exits_0_and_every_request_follows_the_contract() {
+    let a = webhook(10000001, "tx-a", DAY_ONE, "approved", 2.5, "");
+    let b = webhook(10000002, "tx-b", DAY_TWO, "pending", 2.5, "");
+    let e = webhook(20000001, "tx-a", DAY_ONE + 120, "approved", 1.0, "upsell");
+    let rows = vec![
+        report_row(&a, "10000001", |_| {}),
+        report_row(&b, "10000002", |_| {}),
+        report_row(&e, "20000001", |_| {}),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 1);
+    api.script(&[
+        Scripted {
+            status: 429,
+            retry_after: Some("1"),
+        },
+        Scripted {
+            status: 429,
+            retry_after: None,
+        },
+        Scripted {
+            status: 500,
+            retry_after: None,
+        },
+    ]);
+    let server = archive_with(&[&a, &b, &e]);
+    server.stop_keeping_archive(|db| {
+        let run = reconcile(db, &api, &["--format", "csv"]);
+        assert_eq!(run.code, Some(0), "{run:?}");
+        assert_eq!(
+            run.stdout.lines().count(),
+            1,
+            "only the header: {}",
+            run.stdout
+        );
+        assert!(
+            run.stderr.contains("Everflow 2, archive 2 (2 page(s)"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("Everflow 1, archive 1"),
+            "{}",
+            run.stderr
+        );
+    });
+    let seen = api.seen();
+    // Three scripted answers, then two pages of one row and one page.
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    for request in &seen {
+        assert_eq!(request.key.as_deref(), Some(KEY));
+        assert!(
+            request.target.contains("page_size=2000"),
+            "{}",
+            request.target
+        );
+        assert_eq!(request.body["timezone_id"], 67);
+        assert_eq!(request.body["show_conversions"], true);
+        assert_eq!(request.body["show_events"], true);
+    }
+    assert!(seen[4].target.contains("page=2"), "{}", seen[4].target);
+    assert_eq!(seen[0].body["from"], "2026-10-31 23:59:00");
+    assert_eq!(seen[5].body["to"], "2026-11-03 00:00:00");
+}
+
+#[test]
+fn apply_archives_what_everflow_holds_so_query_and_report_agree() {
+    let a = webhook(10000001, "tx-a", DAY_ONE, "approved", 2.5, "");
+    let b = webhook(10000002, "tx-b", DAY_TWO, "approved", 2.5, "");
+    let d = webhook(10000004, "tx-d", DAY_TWO + 60, "approved", 3.0, "");
+    let rows = vec![
+        report_row(&a, "10000001", |_| {}),
+        report_row(&b, "10000002", |row| row["status"] = json!("rejected")),
+        report_row(&d, "10000004", |_| {}),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 2000);
+    let server = archive_with(&[&a, &b]);
+    server.stop_keeping_archive(|db| {
+        let run = reconcile(db, &api, &["--apply"]);
+        assert_eq!(run.code, Some(3), "{run:?}");
+        assert!(
+            run.stderr.contains("archived 2 report row(s)"),
+            "{}",
+            run.stderr
+        );
+        let again = reconcile(db, &api, &[]);
+        assert_eq!(again.code, Some(0), "{again:?}");
+        let applying_again = reconcile(db, &api, &["--apply"]);
+        assert_eq!(applying_again.code, Some(0), "{applying_again:?}");
+
+        let query = stdout_of(
+            db,
+            &[
+                "query",
+                "conversions",
+                "--since",
+                "2026-11-01",
+                "--until",
+                "2026-11-03",
+                "--format",
+                "csv",
+                "--columns",
+                "conversion_id,status,payout,country",
+            ],
+        );
+        let mut lines: Vec<&str> = query.lines().collect();
+        lines.sort_unstable();
+        assert_eq!(
+            lines,
+            [
+                "10000001,approved,2.50,US",
+                "10000002,rejected,2.50,United States",
+                "10000004,approved,3.00,United States",
+                "conversion_id,status,payout,country",
+            ]
+        );
+        let report = stdout_of(
+            db,
+            &[
+                "report",
+                "conversions",
+                "--by",
+                "offer",
+                "--format",
+                "csv",
+                "--since",
+                "2026-11-01",
+                "--until",
+                "2026-11-03",
+                "--columns",
+                "offer_id,approved_count,approved_payout,rejected_count",
+            ],
+        );
+        assert!(report.contains("\n2,2,5.50,1"), "{report}");
+        for file in ["", "-wal"] {
+            let mut path = db.as_os_str().to_owned();
+            path.push(file);
+            if let Ok(bytes) = std::fs::read(&path) {
+                assert!(
+                    !bytes.windows(KEY.len()).any(|w| w == KEY.as_bytes()),
+                    "key in {path:?}"
+                );
+            }
+        }
+        let dump = stdout_of(db, &["dump"]);
+        assert_eq!(dump.matches(r#""method":"API""#).count(), 2, "{dump}");
+    });
+}
+
+#[test]
+fn a_refused_key_exits_1_naming_the_key_and_a_missing_one_exits_2() {
+    let api = FakeEverflow::start("the-right-key", Vec::new(), 10);
+    let server = archive_with(&[]);
+    server.stop_keeping_archive(|db| {
+        let key_file = db.with_file_name("key");
+        std::fs::write(&key_file, format!("{KEY}\n")).expect("key file");
+        let run = evarchive_with(
+            db,
+            &[
+                &WINDOW[..],
+                &["--api-key-file", key_file.to_str().expect("path")],
+            ]
+            .concat(),
+            &[("EVARCHIVE_EVERFLOW_API_BASE", &api.base)],
+        );
+        assert_eq!(run.code, Some(1), "{run:?}");
+        assert!(run.stderr.contains("HTTP 401"), "{}", run.stderr);
+        assert!(run.stderr.contains("check the key"), "{}", run.stderr);
+        assert!(!run.stderr.contains(KEY) && !run.stdout.contains(KEY));
+        assert_eq!(api.seen()[0].key.as_deref(), Some(KEY));
+
+        let without = evarchive_with(db, &WINDOW, &[("EVARCHIVE_EVERFLOW_API_BASE", &api.base)]);
+        assert_eq!(without.code, Some(2), "{without:?}");
+        assert!(
+            without.stderr.contains("EVARCHIVE_EVERFLOW_API_KEY"),
+            "{}",
+            without.stderr
+        );
+    });
+}
