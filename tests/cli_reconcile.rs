@@ -84,10 +84,13 @@ fn archive_with(bodies: &[&[u8]]) -> TestServer {
 }
 
 fn reconcile(db: &Path, api: &FakeEverflow, extra: &[&str]) -> Run {
-    let args = [&WINDOW[..], extra].concat();
+    run_against(db, api, &[&WINDOW[..], extra].concat())
+}
+
+fn run_against(db: &Path, api: &FakeEverflow, args: &[&str]) -> Run {
     let run = evarchive_with(
         db,
-        &args,
+        args,
         &[
             ("EVARCHIVE_EVERFLOW_API_BASE", &api.base),
             ("EVARCHIVE_EVERFLOW_API_KEY", api.key()),
@@ -357,6 +360,119 @@ fn a_refused_key_exits_1_naming_the_key_and_a_missing_one_exits_2() {
             without.stderr.contains("EVARCHIVE_EVERFLOW_API_KEY"),
             "{}",
             without.stderr
+        );
+    });
+}
+
+#[test]
+fn an_interrupted_run_resumes_from_the_first_day_it_had_not_finished() {
+    let a = webhook(10000001, "tx-a", DAY_ONE, "approved", 2.5, "");
+    let b = webhook(10000002, "tx-b", DAY_TWO, "approved", 2.5, "");
+    let rows = vec![
+        report_row(&a, "10000001", |_| {}),
+        report_row(&b, "10000002", |row| row["status"] = json!("rejected")),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 2000);
+    // The second day's request (it starts a minute early) is refused.
+    let second_day = "2026-11-01 23:59:00";
+    api.refuse_from(Some(second_day));
+    let server = archive_with(&[&a, &b]);
+    server.stop_keeping_archive(|db| {
+        let run = reconcile(db, &api, &[]);
+        assert_eq!(run.code, Some(1), "{run:?}");
+        assert!(run.stderr.contains("HTTP 400"), "{}", run.stderr);
+        assert!(run.stderr.contains("365 days"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("Everflow said: Invalid date range"),
+            "{}",
+            run.stderr
+        );
+        let asked_before = api.seen().len();
+
+        api.refuse_from(None);
+        let resumed = run_against(db, &api, &["reconcile", "--resume", "--format", "ndjson"]);
+        assert_eq!(resumed.code, Some(3), "{resumed:?}");
+        let finding: Value = serde_json::from_str(resumed.stdout.trim()).expect("one finding");
+        assert_eq!(finding["finding"], "changed");
+        assert_eq!(finding["conversion_id"], "10000002");
+        let asked = &api.seen()[asked_before..];
+        assert_eq!(asked.len(), 1, "only the second day: {asked:?}");
+        assert_eq!(asked[0].body["from"], second_day);
+
+        let nothing_left = run_against(db, &api, &["reconcile", "--resume"]);
+        assert_eq!(nothing_left.code, Some(2), "{nothing_left:?}");
+        assert!(
+            nothing_left.stderr.contains("nothing to resume"),
+            "{}",
+            nothing_left.stderr
+        );
+    });
+}
+
+#[test]
+fn a_day_whose_rows_shift_while_paged_is_read_again_and_a_slow_page_is_awaited() {
+    let a = webhook(10000001, "tx-a", DAY_ONE, "approved", 2.5, "");
+    let late = webhook(10000005, "tx-e", DAY_ONE + 30, "approved", 1.0, "");
+    let other = webhook(10000006, "tx-f", DAY_ONE + 90, "approved", 1.0, "");
+    let rows = vec![
+        report_row(&a, "10000001", |_| {}),
+        report_row(&other, "10000006", |_| {}),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 1);
+    api.arriving(vec![report_row(&late, "10000005", |_| {})]);
+    api.slow_second_page(std::time::Duration::from_millis(1500));
+    let server = archive_with(&[&a, &other]);
+    server.stop_keeping_archive(|db| {
+        let run = reconcile(db, &api, &["--format", "csv"]);
+        assert_eq!(run.code, Some(3), "{run:?}");
+        assert!(
+            run.stdout.contains("missing,10000005,tx-e"),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.stderr.contains("reading the window again"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("Everflow 3, archive 2 (3 page(s), total_count 3)"),
+            "{}",
+            run.stderr
+        );
+        // Three pages of the first day, the total moving after the first,
+        // then three again; one of the second day.
+        assert_eq!(api.seen().len(), 7);
+    });
+
+    // Rows that keep arriving: read twice, then said so.
+    let rows = vec![
+        report_row(&a, "10000001", |_| {}),
+        report_row(&other, "10000006", |_| {}),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 1);
+    let arriving: Vec<Value> = (0..10)
+        .map(|i| {
+            let body = webhook(10000100 + i, "tx-n", DAY_ONE + 200 + i, "approved", 1.0, "");
+            report_row(&body, &(10000100 + i).to_string(), |_| {})
+        })
+        .collect();
+    api.arriving(arriving);
+    let server = archive_with(&[&a, &other]);
+    server.stop_keeping_archive(|db| {
+        let run = reconcile(db, &api, &["--format", "csv"]);
+        assert_eq!(run.code, Some(3), "{run:?}");
+        assert!(
+            run.stderr
+                .contains("its total changed while it was read, twice"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("1 day(s) changed while they were read"),
+            "{}",
+            run.stderr
         );
     });
 }

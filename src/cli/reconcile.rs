@@ -34,6 +34,12 @@ pub struct ReconcileArgs {
     #[arg(long)]
     pub apply: bool,
 
+    /// Continue the last run that stopped before its end (an error, an
+    /// interruption): its window, from the first day it had not finished.
+    /// The days it finished were printed by that run.
+    #[arg(long, conflicts_with_all = ["since", "until"])]
+    pub resume: bool,
+
     /// The API's base URL (default https://api.eflow.team/v1).
     #[arg(long, env = "EVARCHIVE_EVERFLOW_API_BASE")]
     pub api_base: Option<String>,

@@ -28,6 +28,8 @@ pub struct ReconcileConfig {
     pub window: TimeWindow,
     pub format: Format,
     pub apply: bool,
+    /// Continue the last unfinished run (its window replaces `window`).
+    pub resume: bool,
     pub api: ApiSettings,
 }
 
@@ -63,6 +65,7 @@ impl ReconcileConfig {
             window,
             format: args.format,
             apply: args.apply,
+            resume: args.resume,
             api: ApiSettings {
                 base: base.trim_end_matches('/').to_owned(),
                 key,

@@ -33,6 +33,13 @@ struct State {
     largest_page: usize,
     scripted: VecDeque<Scripted>,
     seen: Vec<Seen>,
+    /// Requests whose `from` starts so are refused with a 400.
+    refused_from: Option<String>,
+    /// Rows that arrive in Everflow, one each time a page 1 is served: the
+    /// total moves while a window is paged.
+    arriving: VecDeque<Value>,
+    /// Every page 2 is answered this late.
+    slow_second_page: Option<std::time::Duration>,
 }
 
 pub struct FakeEverflow {
@@ -70,6 +77,18 @@ impl FakeEverflow {
     pub fn script(&self, answers: &[Scripted]) {
         let mut state = self.state.lock().expect("state");
         state.scripted.extend(answers.iter().cloned());
+    }
+
+    pub fn refuse_from(&self, prefix: Option<&str>) {
+        self.state.lock().expect("state").refused_from = prefix.map(str::to_owned);
+    }
+
+    pub fn arriving(&self, rows: Vec<Value>) {
+        self.state.lock().expect("state").arriving.extend(rows);
+    }
+
+    pub fn slow_second_page(&self, delay: std::time::Duration) {
+        self.state.lock().expect("state").slow_second_page = Some(delay);
     }
 
     pub fn seen(&self) -> Vec<Seen> {
@@ -111,6 +130,11 @@ fn answer(stream: TcpStream, key: &str, state: &Mutex<State>) -> std::io::Result
         key: sent_key.clone(),
         body: body.clone(),
     });
+    let from = body["from"].as_str().unwrap_or("").to_owned();
+    let refused = state
+        .refused_from
+        .as_deref()
+        .is_some_and(|prefix| from.starts_with(prefix));
     let (status, retry_after, reply) = if let Some(scripted) = state.scripted.pop_front() {
         let reply = json!({"error": "scripted"});
         (scripted.status, scripted.retry_after, reply)
@@ -122,10 +146,24 @@ fn answer(stream: TcpStream, key: &str, state: &Mutex<State>) -> std::io::Result
         )
     } else if !target.starts_with("/v1/networks/reporting/conversions?") {
         (404, None, json!({"error": "not found"}))
+    } else if refused {
+        (400, None, json!({"error": "Invalid date range"}))
     } else {
-        (200, None, report_page(&state, &target, &body))
+        let page = report_page(&state, &target, &body);
+        if page["paging"]["page"] == 1
+            && let Some(row) = state.arriving.pop_front()
+        {
+            state.rows.push(row);
+        }
+        (200, None, page)
     };
+    let delay = state
+        .slow_second_page
+        .filter(|_| reply["paging"]["page"] == 2);
     drop(state);
+    if let Some(delay) = delay {
+        std::thread::sleep(delay);
+    }
     let reply = reply.to_string();
     let mut out = stream;
     write!(
