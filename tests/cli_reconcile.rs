@@ -333,7 +333,7 @@ fn apply_archives_what_everflow_holds_so_query_and_report_agree() {
 }
 
 #[test]
-fn a_refused_key_exits_1_naming_the_key_and_a_missing_one_exits_2() {
+fn a_refused_key_a_wrong_base_or_a_busy_api_exit_1_with_the_fix_and_no_key_exits_2() {
     let api = FakeEverflow::start("the-right-key", Vec::new(), 10);
     let server = archive_with(&[]);
     server.stop_keeping_archive(|db| {
@@ -353,6 +353,46 @@ fn a_refused_key_exits_1_naming_the_key_and_a_missing_one_exits_2() {
         assert!(run.stderr.contains("check the key"), "{}", run.stderr);
         assert!(!run.stderr.contains(KEY) && !run.stdout.contains(KEY));
         assert_eq!(api.seen()[0].key.as_deref(), Some(KEY));
+
+        let wrong_base = format!("{}/wrong", api.base);
+        let not_found = evarchive_with(
+            db,
+            &WINDOW,
+            &[
+                ("EVARCHIVE_EVERFLOW_API_BASE", &wrong_base),
+                ("EVARCHIVE_EVERFLOW_API_KEY", "the-right-key"),
+            ],
+        );
+        assert_eq!(not_found.code, Some(1), "{not_found:?}");
+        assert!(
+            not_found.stderr.contains("HTTP 404") && not_found.stderr.contains("--eu"),
+            "{}",
+            not_found.stderr
+        );
+
+        // Busy for good: every attempt answered 429, then given up.
+        api.script(&vec![
+            Scripted {
+                status: 429,
+                retry_after: Some("0")
+            };
+            6
+        ]);
+        let busy = evarchive_with(
+            db,
+            &WINDOW,
+            &[
+                ("EVARCHIVE_EVERFLOW_API_BASE", &api.base),
+                ("EVARCHIVE_EVERFLOW_API_KEY", "the-right-key"),
+            ],
+        );
+        assert_eq!(busy.code, Some(1), "{busy:?}");
+        assert!(
+            busy.stderr
+                .contains("did not answer after 6 attempts (last: HTTP 429)"),
+            "{}",
+            busy.stderr
+        );
 
         let without = evarchive_with(db, &WINDOW, &[("EVARCHIVE_EVERFLOW_API_BASE", &api.base)]);
         assert_eq!(without.code, Some(2), "{without:?}");
@@ -475,4 +515,26 @@ fn a_day_whose_rows_shift_while_paged_is_read_again_and_a_slow_page_is_awaited()
             run.stderr
         );
     });
+}
+
+#[test]
+fn apply_is_refused_while_serve_runs_and_reading_is_not() {
+    let a = webhook(10000001, "tx-a", DAY_ONE, "approved", 2.5, "");
+    let api = FakeEverflow::start(KEY, vec![report_row(&a, "10000001", |_| {})], 2000);
+    let server = archive_with(&[]);
+    let run = reconcile(&server.db, &api, &["--apply"]);
+    assert_eq!(run.code, Some(1), "{run:?}");
+    assert!(
+        run.stderr.contains("another evarchive serve is running"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(server.count("SELECT count(*) FROM deliveries"), 0);
+    let read_only = reconcile(&server.db, &api, &["--format", "csv"]);
+    assert_eq!(read_only.code, Some(3), "{read_only:?}");
+    assert!(
+        read_only.stdout.contains("missing,10000001"),
+        "{}",
+        read_only.stdout
+    );
 }

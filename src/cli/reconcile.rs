@@ -15,8 +15,9 @@ pub struct ReconcileArgs {
     #[arg(long, allow_hyphen_values = true, default_value = "7d")]
     pub since: String,
 
-    /// End of the window (exclusive), in the same forms. Without it: five
-    /// minutes ago, so that Everflow has finished the last minutes.
+    /// End of the window (exclusive), in the same forms; at the latest (and
+    /// by default) five minutes ago, so that Everflow has finished the last
+    /// minutes.
     #[arg(long, allow_hyphen_values = true)]
     pub until: Option<String>,
 

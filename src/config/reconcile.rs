@@ -43,10 +43,9 @@ impl ReconcileConfig {
             &args.tz,
             now,
         )?;
-        if window.until_now {
-            window.until = now - SETTLING;
-            window.until_now = false;
-        }
+        // Only closed windows: Everflow may still be filling the last minutes.
+        window.until = window.until.min(now - SETTLING);
+        window.until_now = false;
         check_reported_range(&window, now)?;
         let base = if args.eu {
             EU_API_BASE.to_owned()
@@ -88,7 +87,7 @@ fn check_reported_range(window: &TimeWindow, now: Timestamp) -> Result<()> {
     if window.since.is_some_and(|since| since >= window.until) {
         return Err(Error::InvalidArgument {
             flag: "--since/--until",
-            why: "the window is empty once its last five minutes (which Everflow may still be filling) are left out; start earlier".to_owned(),
+            why: "the window is empty once the last five minutes before now (which Everflow may still be filling) are left out; start earlier".to_owned(),
         });
     }
     Ok(())

@@ -39,6 +39,8 @@ impl ReportingClient {
             .timeout_connect(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .user_agent(concat!("evarchive/", env!("CARGO_PKG_VERSION")))
+            // A redirect would carry the key's header to wherever it points.
+            .redirects(0)
             .build();
         ReportingClient {
             agent,
@@ -63,6 +65,13 @@ impl ReportingClient {
                 .send_string(request);
             failed += 1;
             let retry_after = match response {
+                Ok(response) if response.status() >= 300 => {
+                    return Err(Error::EverflowApi(format!(
+                        "HTTP {} from {}: the API does not redirect; check --api-base (EVARCHIVE_EVERFLOW_API_BASE), or try --eu",
+                        response.status(),
+                        self.settings.base
+                    )));
+                }
                 Ok(response) => return self.read_body(response),
                 Err(ureq::Error::Status(status, response)) if status == 429 || status >= 500 => {
                     let why = format!("HTTP {status}");

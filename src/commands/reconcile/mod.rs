@@ -29,6 +29,10 @@ use summary::{Totals, day_line};
 pub fn run(config: ReconcileConfig) -> Result<()> {
     let (conn, _) = open_archive(&config.db, OpenMode::Existing)?;
     let (since, until, done_until) = span(&conn, &config)?;
+    if !config.resume {
+        // A new run replaces the note of an unfinished one.
+        settings::clear_reconcile_progress(&conn)?;
+    }
     let mut loader = config
         .apply
         .then(|| apply::open_loader(&config))
