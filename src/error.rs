@@ -115,7 +115,7 @@ pub enum Error {
     EverflowApi(String),
 
     #[error(
-        "reconcile found {findings} difference(s) between the archive and Everflow (listed above)"
+        "reconcile found {findings} difference(s) between the archive and Everflow (listed on stdout)"
     )]
     DifferencesFound { findings: usize },
 }

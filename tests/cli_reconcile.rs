@@ -329,6 +329,13 @@ fn apply_archives_what_everflow_holds_so_query_and_report_agree() {
         }
         let dump = stdout_of(db, &["dump"]);
         assert_eq!(dump.matches(r#""method":"API""#).count(), 2, "{dump}");
+        stdout_of(db, &["verify"]);
+        // dump | import keeps them as they came.
+        let dumped = db.with_file_name("dump.ndjson");
+        std::fs::write(&dumped, &dump).expect("write the dump");
+        let copy = db.with_file_name("copy.db");
+        stdout_of(&copy, &["import", dumped.to_str().expect("path")]);
+        assert_eq!(stdout_of(&copy, &["dump"]), dump);
     });
 }
 

@@ -43,7 +43,7 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
         .filter(|day| day.end.as_second() > done_until)
         .collect();
     eprintln!(
-        "evarchive: reconciling {} → {} UTC with {} ({} day(s))",
+        "evarchive: reconciling {} → {} with {} ({} day(s))",
         since,
         until,
         config.api.base,
