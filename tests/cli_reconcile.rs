@@ -7,10 +7,12 @@
 mod common;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use common::cli::{Run, evarchive_with, stdout_of};
 use common::fake_everflow::{FakeEverflow, Scripted};
-use common::{TestServer, edited_sample};
+use common::{TOKEN, TestServer, edited_sample};
+use evarchive::reconcile::{ApiKey, ApiSettings, BackgroundPlan};
 use serde_json::{Value, json};
 
 const KEY: &str = "eflow-key-5f1e9a7c3b2d4e6f";
@@ -544,4 +546,105 @@ fn apply_is_refused_while_serve_runs_and_reading_is_not() {
         "{}",
         read_only.stdout
     );
+}
+
+#[test]
+fn serve_reconcile_every_archives_in_the_background_and_counts_in_metrics() {
+    // The background run looks back from the real clock.
+    let hour_ago = jiff::Timestamp::now().as_second() - 3600;
+    let a = webhook(10000001, "tx-a", hour_ago, "approved", 2.5, "");
+    let d = webhook(10000004, "tx-d", hour_ago + 60, "approved", 3.0, "");
+    let rows = vec![
+        report_row(&a, "10000001", |row| row["status"] = json!("rejected")),
+        report_row(&d, "10000004", |_| {}),
+    ];
+    let api = FakeEverflow::start(KEY, rows, 2000);
+    let server = archive_with(&[&a]);
+    server.stop_keeping_archive(|db| {
+        let plan = BackgroundPlan {
+            every: Duration::from_secs(3600),
+            window: Duration::from_secs(3 * 24 * 3600),
+            first_run_after: Duration::ZERO,
+            api: ApiSettings {
+                base: api.base.clone(),
+                key: ApiKey::new(KEY).expect("a key"),
+            },
+        };
+        let serving = TestServer::start_on(db, |config| config.reconcile = Some(plan));
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let metrics = loop {
+            let text = ureq::get(&serving.url("/metrics"))
+                .set("Authorization", &format!("Bearer {TOKEN}"))
+                .call()
+                .expect("metrics")
+                .into_string()
+                .expect("text");
+            if text.contains(r#"evarchive_reconcile_runs_total{outcome="finished"} 1"#) {
+                break text;
+            }
+            assert!(Instant::now() < deadline, "no run finished: {text}");
+            std::thread::sleep(Duration::from_millis(100));
+        };
+        for line in [
+            r#"evarchive_reconcile_findings_total{finding="missing"} 1"#,
+            r#"evarchive_reconcile_findings_total{finding="changed"} 1"#,
+            r#"evarchive_reconcile_findings_total{finding="unknown_to_everflow"} 0"#,
+            "evarchive_reconcile_archived_total 2",
+        ] {
+            assert!(metrics.contains(line), "{line} in {metrics}");
+        }
+        assert!(!metrics.contains(KEY));
+        let current = "SELECT count(*) FROM conversions WHERE is_current = 1";
+        assert_eq!(
+            serving.count(&format!("{current} AND status = 'rejected'")),
+            1
+        );
+        assert_eq!(
+            serving.count(&format!("{current} AND conversion_id = '10000004'")),
+            1
+        );
+        assert_eq!(
+            serving.count("SELECT count(*) FROM deliveries WHERE method = 'API'"),
+            2
+        );
+        serving.stop();
+    });
+}
+
+#[test]
+fn serve_reconcile_every_needs_a_key_and_durations() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    let listen = ["--listen", "127.0.0.1:0"];
+    let no_key = evarchive_with(
+        &db,
+        &[&["serve", "--reconcile-every", "1h"], &listen[..]].concat(),
+        &[],
+    );
+    assert_eq!(no_key.code, Some(2), "{no_key:?}");
+    assert!(
+        no_key.stderr.contains("EVARCHIVE_EVERFLOW_API_KEY"),
+        "{}",
+        no_key.stderr
+    );
+    let key = [("EVARCHIVE_EVERFLOW_API_KEY", KEY)];
+    let bad = evarchive_with(
+        &db,
+        &[
+            &[
+                "serve",
+                "--reconcile-every",
+                "1h",
+                "--reconcile-window",
+                "400d",
+            ],
+            &listen[..],
+        ]
+        .concat(),
+        &key,
+    );
+    assert_eq!(bad.code, Some(2), "{bad:?}");
+    assert!(bad.stderr.contains("--reconcile-window"), "{}", bad.stderr);
+    assert!(!bad.stderr.contains(KEY));
+    assert!(!db.exists(), "a refused command line leaves no archive");
 }

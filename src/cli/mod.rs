@@ -19,7 +19,7 @@ pub use reading::{
     DumpArgs, ExportArgs, FileArgs, FilterArgs, QueryArgs, ReportArgs, ShowArgs, StatsArgs,
     Summable, TimeRangeArgs, WindowArgs,
 };
-pub use reconcile::ReconcileArgs;
+pub use reconcile::{ApiArgs, ReconcileArgs};
 pub use serve::ServeArgs;
 
 use crate::everflow::WebhookKind;

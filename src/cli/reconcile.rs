@@ -41,6 +41,14 @@ pub struct ReconcileArgs {
     #[arg(long, conflicts_with_all = ["since", "until"])]
     pub resume: bool,
 
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+/// Where Everflow's API is, and where its key is read from (reconcile, and
+/// serve --reconcile-every).
+#[derive(Debug, Args)]
+pub struct ApiArgs {
     /// The API's base URL (default https://api.eflow.team/v1).
     #[arg(long, env = "EVARCHIVE_EVERFLOW_API_BASE")]
     pub api_base: Option<String>,

@@ -174,7 +174,7 @@ fn delivery_of(
         "GET" => "GET",
         "POST" => "POST",
         // A report row `reconcile --apply` archived.
-        "API" => crate::commands::reconcile::API_METHOD,
+        "API" => crate::reconcile::API_METHOD,
         other => return Err(format!("method '{other}' (GET, POST or API)")),
     };
     // A detected kind is detected again, as it was.

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};
 
-use crate::cli::ReconcileArgs;
+use crate::cli::{ApiArgs, ReconcileArgs};
 use crate::error::{Error, Result};
 use crate::output::Format;
-use crate::reconcile::{ApiKey, ApiSettings};
+use crate::reconcile::{ApiKey, ApiSettings, BackgroundPlan};
 use crate::window::TimeWindow;
 
 pub const DEFAULT_API_BASE: &str = "https://api.eflow.team/v1";
@@ -47,30 +47,35 @@ impl ReconcileConfig {
         window.until = window.until.min(now - SETTLING);
         window.until_now = false;
         check_reported_range(&window, now)?;
-        let base = if args.eu {
-            EU_API_BASE.to_owned()
-        } else {
-            args.api_base.unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
-        };
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(Error::InvalidArgument {
-                flag: "--api-base",
-                why: format!("'{base}' is not an http:// or https:// URL"),
-            });
-        }
-        let key = read_key(args.api_key_file.as_deref())?;
+        let api = api_settings(args.api)?;
         Ok(ReconcileConfig {
             db,
             window,
             format: args.format,
             apply: args.apply,
             resume: args.resume,
-            api: ApiSettings {
-                base: base.trim_end_matches('/').to_owned(),
-                key,
-            },
+            api,
         })
     }
+}
+
+/// The API's base URL and key, from the flags and the environment.
+pub fn api_settings(args: ApiArgs) -> Result<ApiSettings> {
+    let base = if args.eu {
+        EU_API_BASE.to_owned()
+    } else {
+        args.api_base.unwrap_or_else(|| DEFAULT_API_BASE.to_owned())
+    };
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        return Err(Error::InvalidArgument {
+            flag: "--api-base",
+            why: format!("'{base}' is not an http:// or https:// URL"),
+        });
+    }
+    Ok(ApiSettings {
+        base: base.trim_end_matches('/').to_owned(),
+        key: read_key(args.api_key_file.as_deref())?,
+    })
 }
 
 fn check_reported_range(window: &TimeWindow, now: Timestamp) -> Result<()> {
@@ -109,4 +114,36 @@ fn read_key(file: Option<&std::path::Path>) -> Result<ApiKey> {
             "no Everflow API key: set {API_KEY_VARIABLE} or give --api-key-file PATH with a network API key (Control Center › Security)"
         ),
     })
+}
+
+/// `serve --reconcile-every EVERY --reconcile-window WINDOW`: none without
+/// EVERY; the API key is needed only with it.
+pub fn background_plan(
+    every: Option<&str>,
+    window: &str,
+    api: ApiArgs,
+) -> Result<Option<BackgroundPlan>> {
+    let Some(every) = every else {
+        return Ok(None);
+    };
+    let duration = |flag: &'static str, text: &str| {
+        super::positive_duration(text).map_err(|why| Error::InvalidArgument {
+            flag,
+            why: format!("'{text}' {why}; e.g. 1h or 30m"),
+        })
+    };
+    let every = duration("--reconcile-every", every)?;
+    let window = duration("--reconcile-window", window)?;
+    if window.as_secs() > 24 * 60 * 60 * REPORTED_DAYS as u64 {
+        return Err(Error::InvalidArgument {
+            flag: "--reconcile-window",
+            why: format!("Everflow's report covers only the last {REPORTED_DAYS} days"),
+        });
+    }
+    Ok(Some(BackgroundPlan {
+        every,
+        window,
+        first_run_after: std::time::Duration::from_secs(60),
+        api: api_settings(api)?,
+    }))
 }

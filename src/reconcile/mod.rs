@@ -7,8 +7,10 @@
 //! with the archive's current versions and yields [`Finding`]s.
 
 mod api_key;
+mod background;
 mod client;
 mod compare;
+mod delivery;
 mod fetch;
 mod finding;
 mod report_row;
@@ -16,8 +18,10 @@ mod retry;
 mod windows;
 
 pub use api_key::ApiKey;
+pub use background::{BackgroundPlan, ReconcileTally, Reconciler};
 pub use client::{ApiSettings, ReportingClient};
 pub use compare::{Comparison, compare};
+pub use delivery::{API_METHOD, report_delivery};
 pub use fetch::{WindowRead, read_window};
 pub use finding::{Finding, FindingKind, MatchedBy, finding_columns};
 pub use report_row::ReportRow;

@@ -9,10 +9,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
@@ -20,6 +22,7 @@ use prometheus_client::registry::Registry;
 
 use super::staleness::StaleWatch;
 use crate::everflow::WebhookKind;
+use crate::reconcile::ReconcileTally;
 use crate::store::disk::DiskGuard;
 use crate::store::health::ArchiveHealth;
 use crate::store::identity::beside;
@@ -124,6 +127,8 @@ pub struct StoreView {
     pub health: Arc<ArchiveHealth>,
     pub reads: crate::store::ReadPool,
     pub stale_watch: StaleWatch,
+    /// `--reconcile-every`: what the background runs found.
+    pub reconcile: Option<Arc<ReconcileTally>>,
 }
 
 impl StoreView {
@@ -246,6 +251,56 @@ impl Collector for StoreView {
             let is_stale = stale.iter().any(|feed| feed.kind == rule.kind);
             ConstGauge::new(i64::from(is_stale)).encode(family.encode_family(&labels)?)?;
         }
+        if let Some(tally) = &self.reconcile {
+            encode_reconcile(&mut encoder, tally)?;
+        }
         Ok(())
     }
+}
+
+fn encode_reconcile(encoder: &mut DescriptorEncoder, tally: &ReconcileTally) -> std::fmt::Result {
+    let read = |value: &AtomicU64| value.load(Ordering::Relaxed);
+    let counter = |encoder: &mut DescriptorEncoder, name, help, labelled: &[(&str, u64)]| {
+        let mut family = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+        for (label, value) in labelled {
+            let (key, value_label) = label.split_once('=').unwrap_or((label, ""));
+            ConstCounter::new(*value).encode(family.encode_family(&[(key, value_label)])?)?;
+        }
+        Ok::<(), std::fmt::Error>(())
+    };
+    counter(
+        encoder,
+        "reconcile_runs",
+        "Background reconcile runs (serve --reconcile-every), by outcome",
+        &[
+            ("outcome=finished", read(&tally.finished_runs)),
+            ("outcome=failed", read(&tally.failed_runs)),
+        ],
+    )?;
+    counter(
+        encoder,
+        "reconcile_findings",
+        "Differences background reconcile runs found with Everflow's report, by finding",
+        &[
+            ("finding=missing", read(&tally.missing)),
+            ("finding=changed", read(&tally.changed)),
+            (
+                "finding=unknown_to_everflow",
+                read(&tally.unknown_to_everflow),
+            ),
+        ],
+    )?;
+    let archived = ConstCounter::new(read(&tally.archived));
+    archived.encode(encoder.encode_descriptor(
+        "reconcile_archived",
+        "Report rows background reconcile runs archived (missing or changed)",
+        None,
+        archived.metric_type(),
+    )?)?;
+    gauge(
+        encoder,
+        "reconcile_last_success_timestamp_seconds",
+        "When the last background reconcile run finished (Unix time; 0 before one did)",
+        tally.last_success.load(Ordering::Relaxed) as f64,
+    )
 }

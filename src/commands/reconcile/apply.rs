@@ -1,21 +1,12 @@
 //! `reconcile --apply`: report rows archived as webhook deliveries, through
 //! the path `import` and `serve` take.
 
-use bytes::Bytes;
-
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
-use crate::ingest::{Arrival, prepare_delivery};
-use crate::reconcile::ReportRow;
+use crate::reconcile::{ReportRow, report_delivery};
 use crate::server::generate_token;
 use crate::store::bulk::BulkLoader;
 use crate::store::{ArchiveOptions, TrainingRules, WriterLimits};
-
-/// The `method` an archived report row is recorded with: the `deliveries`
-/// table allows only `declared`/`detected` as kind sources, and the kind of
-/// a report row is declared by its `is_event`; the method says where it came
-/// from (webhooks arrive by POST or GET).
-pub const API_METHOD: &str = "API";
 
 /// The archive opened for writing as import opens it: refused while serve
 /// runs on it.
@@ -48,14 +39,7 @@ pub fn apply<'r>(
     let compression = loader.compression();
     let mut applied = 0;
     for row in rows {
-        let arrival = Arrival {
-            received_at: jiff::Timestamp::now().as_millisecond(),
-            method: API_METHOD,
-            sender: Some(api_base.to_owned()),
-            forwarded_for: None,
-        };
-        let raw = Bytes::from(row.raw.clone().into_bytes());
-        match prepare_delivery(Some(row.kind), raw, None, arrival, &compression) {
+        match report_delivery(row, &compression, api_base) {
             Ok(delivery) => {
                 loader.submit(delivery, None)?;
                 applied += 1;

@@ -23,7 +23,6 @@ use crate::store::open::{OpenMode, open_archive};
 use crate::store::read::current_conversions;
 use crate::store::settings::{self, ReconcileProgress};
 
-pub use apply::API_METHOD;
 use summary::{Totals, day_line};
 
 pub fn run(config: ReconcileConfig) -> Result<()> {
