@@ -4,7 +4,9 @@
 //! The flow: [`day_windows`] cuts the window into days; [`ReportingClient`]
 //! reads each day's report page by page ([`read_window`]); [`ReportRow`]
 //! reads each row with the webhook extraction; [`compare`] matches them
-//! with the archive's current versions and yields [`Finding`]s.
+//! with the archive's current versions and yields [`Finding`]s;
+//! [`report_delivery`] turns a row into a delivery for the archive's writer
+//! (`reconcile --apply`, and [`Reconciler`], serve's background runs).
 
 mod api_key;
 mod background;

@@ -9,12 +9,10 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use prometheus_client::collector::Collector;
 use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
 use prometheus_client::metrics::MetricType;
-use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::ConstGauge;
@@ -140,7 +138,12 @@ impl StoreView {
     }
 }
 
-fn gauge(encoder: &mut DescriptorEncoder, name: &str, help: &str, value: f64) -> std::fmt::Result {
+pub(super) fn gauge(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    value: f64,
+) -> std::fmt::Result {
     let metric = ConstGauge::new(value);
     metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)
 }
@@ -252,55 +255,8 @@ impl Collector for StoreView {
             ConstGauge::new(i64::from(is_stale)).encode(family.encode_family(&labels)?)?;
         }
         if let Some(tally) = &self.reconcile {
-            encode_reconcile(&mut encoder, tally)?;
+            super::metrics_reconcile::encode(&mut encoder, tally)?;
         }
         Ok(())
     }
-}
-
-fn encode_reconcile(encoder: &mut DescriptorEncoder, tally: &ReconcileTally) -> std::fmt::Result {
-    let read = |value: &AtomicU64| value.load(Ordering::Relaxed);
-    let counter = |encoder: &mut DescriptorEncoder, name, help, labelled: &[(&str, u64)]| {
-        let mut family = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
-        for (label, value) in labelled {
-            let (key, value_label) = label.split_once('=').unwrap_or((label, ""));
-            ConstCounter::new(*value).encode(family.encode_family(&[(key, value_label)])?)?;
-        }
-        Ok::<(), std::fmt::Error>(())
-    };
-    counter(
-        encoder,
-        "reconcile_runs",
-        "Background reconcile runs (serve --reconcile-every), by outcome",
-        &[
-            ("outcome=finished", read(&tally.finished_runs)),
-            ("outcome=failed", read(&tally.failed_runs)),
-        ],
-    )?;
-    counter(
-        encoder,
-        "reconcile_findings",
-        "Differences background reconcile runs found with Everflow's report, by finding",
-        &[
-            ("finding=missing", read(&tally.missing)),
-            ("finding=changed", read(&tally.changed)),
-            (
-                "finding=unknown_to_everflow",
-                read(&tally.unknown_to_everflow),
-            ),
-        ],
-    )?;
-    let archived = ConstCounter::new(read(&tally.archived));
-    archived.encode(encoder.encode_descriptor(
-        "reconcile_archived",
-        "Report rows background reconcile runs archived (missing or changed)",
-        None,
-        archived.metric_type(),
-    )?)?;
-    gauge(
-        encoder,
-        "reconcile_last_success_timestamp_seconds",
-        "When the last background reconcile run finished (Unix time; 0 before one did)",
-        tally.last_success.load(Ordering::Relaxed) as f64,
-    )
 }

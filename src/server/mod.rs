@@ -9,6 +9,7 @@ mod fallback;
 mod health;
 pub mod metrics;
 mod metrics_endpoint;
+mod metrics_reconcile;
 mod routes;
 pub mod staleness;
 mod state;
@@ -184,6 +185,16 @@ pub fn serve(
             reconcile: reconcile_tally.clone(),
         })),
     });
+    let reconciler = match (&config.reconcile, reconcile_tally) {
+        (Some(plan), Some(tally)) => Some(Reconciler::spawn(
+            archive.path().to_owned(),
+            archive.writer(),
+            archive.compression(),
+            plan.clone(),
+            tally,
+        )?),
+        _ => None,
+    };
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -203,16 +214,6 @@ pub fn serve(
         source,
     })?
     .run();
-    let reconciler = match (&config.reconcile, reconcile_tally) {
-        (Some(plan), Some(tally)) => Some(Reconciler::spawn(
-            archive.path().to_owned(),
-            archive.writer(),
-            archive.compression(),
-            plan.clone(),
-            tally,
-        )?),
-        _ => None,
-    };
     Ok((
         RunningServer {
             server,
