@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::cli::{Run, evarchive_with, stdout_of};
-use common::fake_everflow::{FakeEverflow, Scripted};
+use common::fake_everflow::{FakeEverflow, OUT_OF_REALM_KEY, Scripted};
 use common::{TOKEN, TestServer, edited_sample};
 use evarchive::reconcile::{ApiKey, ApiSettings, BackgroundPlan};
 use serde_json::{Value, json};
@@ -378,6 +378,25 @@ fn a_refused_key_a_wrong_base_or_a_busy_api_exit_1_with_the_fix_and_no_key_exits
             "{}",
             not_found.stderr
         );
+
+        let out_of_realm = evarchive_with(
+            db,
+            &WINDOW,
+            &[
+                ("EVARCHIVE_EVERFLOW_API_BASE", &api.base),
+                ("EVARCHIVE_EVERFLOW_API_KEY", OUT_OF_REALM_KEY),
+            ],
+        );
+        assert_eq!(out_of_realm.code, Some(1), "{out_of_realm:?}");
+        assert!(
+            out_of_realm.stderr.contains("HTTP 403"),
+            "{}",
+            out_of_realm.stderr
+        );
+        assert!(
+            out_of_realm.stderr.contains("network API key") && out_of_realm.stderr.contains("--eu")
+        );
+        assert!(!out_of_realm.stderr.contains(OUT_OF_REALM_KEY));
 
         // Busy for good: every attempt answered 429, then given up.
         api.script(&vec![

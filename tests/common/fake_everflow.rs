@@ -12,6 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
+/// A key of the wrong type (an affiliate's, say): 403 "Out of realm".
+pub const OUT_OF_REALM_KEY: &str = "an-affiliate-key";
+
 /// An answer given instead of the report, once, in order.
 #[derive(Debug, Clone)]
 pub struct Scripted {
@@ -138,6 +141,8 @@ fn answer(stream: TcpStream, key: &str, state: &Mutex<State>) -> std::io::Result
     let (status, retry_after, reply) = if let Some(scripted) = state.scripted.pop_front() {
         let reply = json!({"error": "scripted"});
         (scripted.status, scripted.retry_after, reply)
+    } else if sent_key.as_deref() == Some(OUT_OF_REALM_KEY) {
+        (403, None, json!({"error": "Out of realm"}))
     } else if sent_key.as_deref() != Some(key) {
         (
             401,
