@@ -108,15 +108,27 @@ pub enum Error {
 
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
+
+    /// Everflow's reporting API could not be read; the message names the fix
+    /// and never holds the API key.
+    #[error("cannot read Everflow's reporting API: {0}")]
+    EverflowApi(String),
+
+    #[error(
+        "reconcile found {findings} difference(s) between the archive and Everflow (listed on stdout)"
+    )]
+    DifferencesFound { findings: usize },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// Documented exit codes: 2 for a bad command line, 1 for everything else.
+    /// Documented exit codes: 2 for a bad command line, 3 when reconcile
+    /// found differences, 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::InvalidArgument { .. } => 2,
+            Error::DifferencesFound { .. } => 3,
             _ => 1,
         }
     }

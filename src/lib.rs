@@ -12,6 +12,7 @@ pub mod everflow;
 pub mod ingest;
 pub mod logging;
 pub mod output;
+pub mod reconcile;
 pub mod report;
 pub mod rows;
 pub mod selection;
@@ -23,8 +24,8 @@ pub use error::{Error, Result};
 
 use cli::{Cli, Command};
 use config::{
-    DumpConfig, ExportConfig, ImportConfig, PruneConfig, QueryConfig, ReportConfig, ServeConfig,
-    ShowConfig, StatsConfig, TokenConfig,
+    DumpConfig, ExportConfig, ImportConfig, PruneConfig, QueryConfig, ReconcileConfig,
+    ReportConfig, ServeConfig, ShowConfig, StatsConfig, TokenConfig,
 };
 
 /// Runs the parsed command line: each command's flags become its validated
@@ -55,5 +56,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Reindex => commands::reindex::run(&db),
         Command::Prune(args) => commands::prune::run(PruneConfig::from_args(db, args)?),
         Command::Verify => commands::verify::run(&db),
+        Command::Reconcile(args) => commands::reconcile::run(ReconcileConfig::from_args(db, args)?),
     }
 }

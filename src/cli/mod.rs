@@ -6,6 +6,7 @@
 
 mod maintenance;
 mod reading;
+mod reconcile;
 mod serve;
 
 use std::path::PathBuf;
@@ -18,6 +19,7 @@ pub use reading::{
     DumpArgs, ExportArgs, FileArgs, FilterArgs, QueryArgs, ReportArgs, ShowArgs, StatsArgs,
     Summable, TimeRangeArgs, WindowArgs,
 };
+pub use reconcile::{ApiArgs, ReconcileArgs};
 pub use serve::ServeArgs;
 
 use crate::everflow::WebhookKind;
@@ -79,6 +81,11 @@ pub enum Command {
     /// SHA-256 taken on arrival, re-read every version and compare its typed
     /// row, recount the counters. Exit 1 if anything differs.
     Verify,
+    /// Compare the archive with Everflow's reporting API over a window:
+    /// conversions and events missing, changed (status, payout, revenue,
+    /// sale amount) or unknown to Everflow; --apply archives what is missing
+    /// or changed. Exit 3 when anything differs.
+    Reconcile(ReconcileArgs),
 }
 
 /// A webhook kind on the command line: its canonical name, or `partner_…` for

@@ -79,6 +79,26 @@ pub struct ServeArgs {
     #[arg(long, env = "EVARCHIVE_RETAIN", value_name = "DURATION")]
     pub retain: Option<String>,
 
+    /// Reconcile with Everflow's reporting API this often (1h, 30m), as
+    /// `evarchive reconcile --apply` would, in the background at low
+    /// priority: what is missing or changed is archived; findings go to the
+    /// log and /metrics. Needs the API key (EVARCHIVE_EVERFLOW_API_KEY or
+    /// --api-key-file). The first run a minute after start.
+    #[arg(long, env = "EVARCHIVE_RECONCILE_EVERY", value_name = "DURATION")]
+    pub reconcile_every: Option<String>,
+
+    /// How far back each background reconcile looks.
+    #[arg(
+        long,
+        env = "EVARCHIVE_RECONCILE_WINDOW",
+        value_name = "DURATION",
+        default_value = "3d"
+    )]
+    pub reconcile_window: String,
+
+    #[command(flatten)]
+    pub api: crate::cli::ApiArgs,
+
     /// How the log on stderr is written: text lines, or one JSON object a
     /// line for a log shipper. Which records: EVARCHIVE_LOG (or RUST_LOG),
     /// e.g. warn to drop the line per request.

@@ -173,7 +173,9 @@ fn delivery_of(
     let method = match dumped.method.as_str() {
         "GET" => "GET",
         "POST" => "POST",
-        other => return Err(format!("method '{other}' (GET or POST)")),
+        // A report row `reconcile --apply` archived.
+        "API" => crate::reconcile::API_METHOD,
+        other => return Err(format!("method '{other}' (GET, POST or API)")),
     };
     // A detected kind is detected again, as it was.
     let declared = (dumped.kind_source.as_deref() != Some("detected")).then_some(kind);

@@ -7,6 +7,7 @@ pub mod import;
 pub mod prune;
 pub mod query;
 mod reading;
+pub mod reconcile;
 pub mod reindex;
 
 pub use reading::yield_to_serve;

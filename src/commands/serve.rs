@@ -97,6 +97,15 @@ fn announce(config: &ServeConfig, startup: &Startup) {
     let scheme = if startup.https { "https" } else { "http" };
     say(&format!("listening on {scheme}://{}", startup.local_addr));
     say(&settings_summary(config, startup));
+    if let Some(plan) = &config.reconcile {
+        say(&format!(
+            "reconciling with {} every {} s, {} s back (first run in {} s)",
+            plan.api.base,
+            plan.every.as_secs(),
+            plan.window.as_secs(),
+            plan.first_run_after.as_secs()
+        ));
+    }
     if logging::is_json() {
         // The same, as fields a log shipper can index.
         tracing::info!(

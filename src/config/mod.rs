@@ -5,6 +5,7 @@ mod dump;
 mod import;
 mod prune;
 mod reading;
+mod reconcile;
 mod serve;
 mod token;
 
@@ -12,6 +13,7 @@ pub use dump::DumpConfig;
 pub use import::ImportConfig;
 pub use prune::PruneConfig;
 pub use reading::{ExportConfig, QueryConfig, ReportConfig, ShowConfig, StatsConfig};
+pub use reconcile::ReconcileConfig;
 pub use serve::{ServeConfig, TlsFiles};
 pub use token::TokenConfig;
 

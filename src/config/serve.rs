@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::everflow::WebhookKind;
+use crate::reconcile::BackgroundPlan;
 use crate::server::staleness::StaleRule;
 use crate::store::retention::RetentionRules;
 use crate::store::{TrainingRules, WriterLimits};
@@ -42,6 +43,8 @@ pub struct ServeConfig {
     pub stale_after: Vec<StaleRule>,
     /// `--retain`: prune what nothing has arrived about for this long, daily.
     pub retention: Option<RetentionRules>,
+    /// `--reconcile-every`: reconcile with Everflow's API in the background.
+    pub reconcile: Option<BackgroundPlan>,
 }
 
 /// The PEM files HTTPS is served with. Only their presence as a pair is checked
@@ -81,6 +84,7 @@ impl ServeConfig {
             tls: None,
             stale_after: Vec::new(),
             retention: None,
+            reconcile: None,
         }
     }
 
@@ -113,6 +117,11 @@ impl ServeConfig {
             });
         }
         let tls = tls_files(args.tls_cert, args.tls_key)?;
+        let reconcile = super::reconcile::background_plan(
+            args.reconcile_every.as_deref(),
+            &args.reconcile_window,
+            args.api,
+        )?;
         let public_url = args.public_url.as_deref().map(public_url).transpose()?;
         Ok(ServeConfig {
             db,
@@ -143,6 +152,7 @@ impl ServeConfig {
                         })
                 })
                 .transpose()?,
+            reconcile,
         })
     }
 }

@@ -20,6 +20,7 @@ use prometheus_client::registry::Registry;
 
 use super::staleness::StaleWatch;
 use crate::everflow::WebhookKind;
+use crate::reconcile::ReconcileTally;
 use crate::store::disk::DiskGuard;
 use crate::store::health::ArchiveHealth;
 use crate::store::identity::beside;
@@ -124,6 +125,8 @@ pub struct StoreView {
     pub health: Arc<ArchiveHealth>,
     pub reads: crate::store::ReadPool,
     pub stale_watch: StaleWatch,
+    /// `--reconcile-every`: what the background runs found.
+    pub reconcile: Option<Arc<ReconcileTally>>,
 }
 
 impl StoreView {
@@ -135,7 +138,12 @@ impl StoreView {
     }
 }
 
-fn gauge(encoder: &mut DescriptorEncoder, name: &str, help: &str, value: f64) -> std::fmt::Result {
+pub(super) fn gauge(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    value: f64,
+) -> std::fmt::Result {
     let metric = ConstGauge::new(value);
     metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)
 }
@@ -245,6 +253,9 @@ impl Collector for StoreView {
             let labels = [("kind", rule.kind.as_str())];
             let is_stale = stale.iter().any(|feed| feed.kind == rule.kind);
             ConstGauge::new(i64::from(is_stale)).encode(family.encode_family(&labels)?)?;
+        }
+        if let Some(tally) = &self.reconcile {
+            super::metrics_reconcile::encode(&mut encoder, tally)?;
         }
         Ok(())
     }

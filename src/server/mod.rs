@@ -9,6 +9,7 @@ mod fallback;
 mod health;
 pub mod metrics;
 mod metrics_endpoint;
+mod metrics_reconcile;
 mod routes;
 pub mod staleness;
 mod state;
@@ -34,6 +35,7 @@ use self::state::AppState;
 use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
+use crate::reconcile::{ReconcileTally, Reconciler};
 use crate::store::{Archive, ArchiveOptions, ArchiveState};
 
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
@@ -60,6 +62,7 @@ pub struct RunningServer {
     server: Server,
     archive: Archive,
     unauthorized: Arc<Unauthorized>,
+    reconciler: Option<Reconciler>,
 }
 
 impl RunningServer {
@@ -72,6 +75,9 @@ impl RunningServer {
     pub async fn run(self) -> Result<()> {
         let served = self.server.await;
         self.unauthorized.flush();
+        if let Some(reconciler) = self.reconciler {
+            reconciler.stop();
+        }
         self.archive.stop();
         served.map_err(|source| Error::Io {
             context: "the HTTP server failed".to_owned(),
@@ -153,6 +159,10 @@ pub fn serve(
         }
     });
     let stale_watch = StaleWatch::starting_now(config.stale_after.clone());
+    let reconcile_tally = config
+        .reconcile
+        .as_ref()
+        .map(|_| Arc::new(ReconcileTally::default()));
     let state = web::Data::new(AppState {
         writer: archive.writer(),
         reads: archive.reads(),
@@ -172,8 +182,19 @@ pub fn serve(
             health: archive.health(),
             reads: archive.reads(),
             stale_watch,
+            reconcile: reconcile_tally.clone(),
         })),
     });
+    let reconciler = match (&config.reconcile, reconcile_tally) {
+        (Some(plan), Some(tally)) => Some(Reconciler::spawn(
+            archive.path().to_owned(),
+            archive.writer(),
+            archive.compression(),
+            plan.clone(),
+            tally,
+        )?),
+        _ => None,
+    };
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -198,6 +219,7 @@ pub fn serve(
             server,
             archive,
             unauthorized,
+            reconciler,
         },
         startup,
     ))

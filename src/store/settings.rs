@@ -7,6 +7,7 @@ const ARCHIVE_ID: &str = "archive_id";
 const LAST_STARTED: &str = "last_started_at";
 const HEALTH_PROBE: &str = "health_probe_at";
 const URL_BASE: &str = "webhook_url_base";
+const RECONCILE_PROGRESS: &str = "reconcile_progress";
 
 /// The token kept in the archive; on first use `candidate` is stored and becomes
 /// it. Returns the token and whether it was just stored.
@@ -80,6 +81,54 @@ pub fn record_start(conn: &Connection) -> rusqlite::Result<()> {
 /// The health probe's write: proves that a commit can reach the disk.
 pub fn record_health_probe(conn: &Connection) -> rusqlite::Result<()> {
     set(conn, HEALTH_PROBE, &jiff::Timestamp::now().to_string())
+}
+
+/// How far the last `reconcile` got: its window and the end of the last day
+/// it finished (unix seconds), while it has not finished them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReconcileProgress {
+    pub since: i64,
+    pub until: i64,
+    pub done_until: i64,
+}
+
+/// None when the last run finished (or none ran), or the setting is not one
+/// this release wrote.
+pub fn reconcile_progress(conn: &Connection) -> rusqlite::Result<Option<ReconcileProgress>> {
+    let Some(text) = get(conn, RECONCILE_PROGRESS)? else {
+        return Ok(None);
+    };
+    let numbers: Vec<i64> = text.split(' ').filter_map(|n| n.parse().ok()).collect();
+    Ok(match numbers[..] {
+        [since, until, done_until] => Some(ReconcileProgress {
+            since,
+            until,
+            done_until,
+        }),
+        _ => None,
+    })
+}
+
+pub fn record_reconcile_progress(
+    conn: &Connection,
+    progress: ReconcileProgress,
+) -> rusqlite::Result<()> {
+    let ReconcileProgress {
+        since,
+        until,
+        done_until,
+    } = progress;
+    set(
+        conn,
+        RECONCILE_PROGRESS,
+        &format!("{since} {until} {done_until}"),
+    )
+}
+
+/// The run finished every day: nothing to resume.
+pub fn clear_reconcile_progress(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM settings WHERE name = ?1", [RECONCILE_PROGRESS])?;
+    Ok(())
 }
 
 fn set(conn: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {

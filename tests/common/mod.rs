@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod fake_everflow;
 pub mod fixture;
 pub mod places;
 pub mod serving;

@@ -97,7 +97,7 @@ fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> Conver
         status: text("status"),
         transaction_id: text("transaction_id"),
         is_event: fields.flag("is_event"),
-        event: fields.first_text(EVENT),
+        event: event_name(fields),
         is_view_through: fields.flag("is_view_through"),
         currency_id: fields.first_text(CURRENCY),
         payout: fields.first_money(PAYOUT),
@@ -136,6 +136,14 @@ fn conversion_columns(fields: &FieldReader<'_>, conversion_id: String) -> Conver
         affiliate_name: fields.first_text(AFFILIATE_NAME),
         query_parameters: relationship.as_ref().and_then(query_parameters),
     }
+}
+
+/// The event's name; none for a base conversion, which the webhook sends as
+/// `""` and the reporting API as `"Base"` (API.md 2.5), so both read alike.
+fn event_name(fields: &FieldReader<'_>) -> Option<String> {
+    let event = fields.first_text(EVENT)?;
+    let base_conversion = fields.flag("is_event") != Some(true) && event == "Base";
+    (!base_conversion).then_some(event)
 }
 
 /// Compact JSON (keys sorted); an empty object says nothing, so it is stored as unset.
@@ -252,6 +260,16 @@ mod tests {
             columns.query_parameters.as_deref(),
             Some(r#"{"a":"1","b":"2"}"#)
         );
+    }
+
+    #[test]
+    fn a_report_rows_base_event_reads_as_no_event() {
+        let base = doc(r#"{"conversion_id": "ab", "is_event": false, "event": "Base"}"#);
+        let (_, columns) = columns_of(WebhookKind::ConversionRegistered, &base);
+        assert_eq!(columns.event, None);
+        let named = doc(r#"{"conversion_id": "ab", "is_event": true, "event": "Base"}"#);
+        let (_, columns) = columns_of(WebhookKind::EventRegistered, &named);
+        assert_eq!(columns.event.as_deref(), Some("Base"));
     }
 
     #[test]

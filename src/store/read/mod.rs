@@ -2,6 +2,7 @@
 
 mod aggregate;
 mod body_columns;
+mod current_conversions;
 pub mod datasets;
 mod dump;
 mod inspect;
@@ -13,6 +14,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use aggregate::{latest_name, sum_groups};
+pub use current_conversions::{CurrentConversion, current_conversions};
 pub use datasets::{Dataset, DatasetColumn};
 pub use dump::{DumpFilter, DumpedDelivery, each_delivery};
 pub use inspect::{

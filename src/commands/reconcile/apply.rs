@@ -1,0 +1,56 @@
+//! `reconcile --apply`: report rows archived as webhook deliveries, through
+//! the path `import` and `serve` take.
+
+use crate::config::ReconcileConfig;
+use crate::error::{Error, Result};
+use crate::reconcile::{ReportRow, report_delivery};
+use crate::server::generate_token;
+use crate::store::bulk::BulkLoader;
+use crate::store::{ArchiveOptions, TrainingRules, WriterLimits};
+
+/// The archive opened for writing as import opens it: refused while serve
+/// runs on it.
+pub fn open_loader(config: &ReconcileConfig) -> Result<BulkLoader> {
+    let token_candidate = generate_token().map_err(|source| Error::Io {
+        context: "cannot generate a token from the system random source".to_owned(),
+        source,
+    })?;
+    BulkLoader::open(
+        &config.db,
+        ArchiveOptions {
+            writer_limits: WriterLimits::default(),
+            disk_reserve: 0,
+            token: None,
+            token_candidate,
+            webhook_url_base: None,
+            training: TrainingRules::default(),
+            retention: None,
+        },
+    )
+}
+
+/// Archives report rows as webhook deliveries of their kind, their exact
+/// JSON text the body, and waits for their commit; how many were stored.
+pub fn apply<'r>(
+    loader: &mut BulkLoader,
+    rows: impl Iterator<Item = &'r ReportRow>,
+    api_base: &str,
+) -> Result<usize> {
+    let compression = loader.compression();
+    let mut applied = 0;
+    for row in rows {
+        match report_delivery(row, &compression, api_base) {
+            Ok(delivery) => {
+                loader.submit(delivery, None)?;
+                applied += 1;
+            }
+            Err(why) => eprintln!(
+                "evarchive: conversion {} not archived: {why} ({})",
+                row.conversion_id(),
+                why.code()
+            ),
+        }
+    }
+    loader.settle()?;
+    Ok(applied)
+}

@@ -1,0 +1,130 @@
+//! `evarchive reconcile`: compares the archive with Everflow's conversions
+//! report, day by day, printing one line per difference on stdout and a
+//! line per day on stderr; `--apply` archives what is missing or changed
+//! through the path webhooks take. Exit 3 when anything differed.
+//!
+//! After each day the archive notes how far the run got (a setting), so
+//! that `--resume` continues an interrupted run from the next day.
+
+mod apply;
+mod summary;
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+use rusqlite::Connection;
+
+use crate::commands::reading::{self, note_hidden_columns};
+use crate::config::ReconcileConfig;
+use crate::error::{Error, Result};
+use crate::reconcile::{ReportingClient, compare, day_windows, finding_columns, read_window};
+use crate::store::open::{OpenMode, open_archive};
+use crate::store::read::current_conversions;
+use crate::store::settings::{self, ReconcileProgress};
+
+use summary::{Totals, day_line};
+
+pub fn run(config: ReconcileConfig) -> Result<()> {
+    let (conn, _) = open_archive(&config.db, OpenMode::Existing)?;
+    let (since, until, done_until) = span(&conn, &config)?;
+    if !config.resume {
+        // A new run replaces the note of an unfinished one.
+        settings::clear_reconcile_progress(&conn)?;
+    }
+    let mut loader = config
+        .apply
+        .then(|| apply::open_loader(&config))
+        .transpose()?;
+    let mut client = ReportingClient::new(config.api.clone());
+    let days: Vec<_> = day_windows(since, until)
+        .into_iter()
+        .filter(|day| day.end.as_second() > done_until)
+        .collect();
+    eprintln!(
+        "evarchive: reconciling {} → {} with {} ({} day(s))",
+        since,
+        until,
+        config.api.base,
+        days.len()
+    );
+    let (destination, mut sink) =
+        reading::output_sink(config.format, false, config.window.zone.clone(), None)?;
+    sink.begin(finding_columns()).map_err(Error::Output)?;
+    let progress = progress_bar(days.len() as u64);
+    let mut totals = Totals::default();
+    for day in &days {
+        let read = read_window(&mut client, day)?;
+        let archived = current_conversions(&conn, day.start.as_second(), day.end.as_second())?;
+        let comparison = compare(&read.rows, &archived);
+        for finding in &comparison.findings {
+            sink.row(&finding.values()).map_err(Error::Output)?;
+        }
+        totals.add(&comparison, &read);
+        if let Some(loader) = loader.as_mut() {
+            let rows = comparison.to_apply.iter().map(|&i| &read.rows[i]);
+            totals.applied += apply::apply(loader, rows, &config.api.base)?;
+        }
+        settings::record_reconcile_progress(
+            &conn,
+            ReconcileProgress {
+                since: since.as_second(),
+                until: until.as_second(),
+                done_until: day.end.as_second(),
+            },
+        )?;
+        progress.suspend(|| eprintln!("{}", day_line(&day.describe(), &read, archived.len())));
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    settings::clear_reconcile_progress(&conn)?;
+    sink.finish().map_err(Error::Output)?;
+    note_hidden_columns(sink.as_ref(), "use --format csv or json for every column");
+    destination.settle(sink, Ok(()))?;
+    if let Some(loader) = loader {
+        loader.finish()?;
+    }
+    totals.print(config.apply);
+    match totals.findings() {
+        0 => Ok(()),
+        findings => Err(Error::DifferencesFound { findings }),
+    }
+}
+
+/// The window to reconcile and the end of what is already done: the
+/// command line's, or with --resume the unfinished run's.
+fn span(conn: &Connection, config: &ReconcileConfig) -> Result<(Timestamp, Timestamp, i64)> {
+    let window = &config.window;
+    if !config.resume {
+        let since = window.since.unwrap_or(window.until);
+        return Ok((since, window.until, i64::MIN));
+    }
+    let progress = settings::reconcile_progress(conn)?.ok_or_else(|| Error::InvalidArgument {
+        flag: "--resume",
+        why: "the last reconcile run finished (or none ran): there is nothing to resume; give --since instead".to_owned(),
+    })?;
+    let instant = |seconds| {
+        Timestamp::from_second(seconds).map_err(|e| Error::InvalidArgument {
+            flag: "--resume",
+            why: format!(
+                "the archive's note of the last run is not readable ({e}); give --since instead"
+            ),
+        })
+    };
+    Ok((
+        instant(progress.since)?,
+        instant(progress.until)?,
+        progress.done_until,
+    ))
+}
+
+/// Days done out of the days to do, on a terminal only.
+fn progress_bar(days: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    ProgressBar::new(days).with_style(
+        ProgressStyle::with_template("{spinner} reconciling [{bar:30}] {pos}/{len} days ETA {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    )
+}

@@ -1,0 +1,172 @@
+//! One page of `POST {base}/networks/reporting/conversions`, asked politely:
+//! a timeout on every request, at most 10 requests a second (Everflow allows
+//! 20 per network, shared with every other client of the account), retries
+//! of 429, 5xx and dropped connections, and errors that name the fix.
+
+use std::io::Read;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use super::api_key::ApiKey;
+use super::retry::{ATTEMPTS, wait_before_retry};
+use crate::error::{Error, Result};
+
+const PATH: &str = "/networks/reporting/conversions";
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A page of 2,000 rows is a few megabytes; a slow report gets this long.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+const SPACING: Duration = Duration::from_millis(100);
+/// A page larger than this is not a page of this report.
+const LARGEST_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Where the API is and the key it takes.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Without a trailing slash, e.g. `https://api.eflow.team/v1`.
+    pub base: String,
+    pub key: ApiKey,
+}
+
+pub struct ReportingClient {
+    agent: ureq::Agent,
+    settings: ApiSettings,
+    last_request: Option<Instant>,
+}
+
+impl ReportingClient {
+    pub fn new(settings: ApiSettings) -> ReportingClient {
+        let agent = ureq::AgentBuilder::new()
+            .timeout_connect(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("evarchive/", env!("CARGO_PKG_VERSION")))
+            // A redirect would carry the key's header to wherever it points.
+            .redirects(0)
+            .build();
+        ReportingClient {
+            agent,
+            settings,
+            last_request: None,
+        }
+    }
+
+    /// The body of page `page` of the report `request` asks for.
+    pub fn page(&mut self, request: &str, page: u64, page_size: u64) -> Result<String> {
+        let url = format!("{}{PATH}", self.settings.base);
+        let mut failed = 0;
+        loop {
+            self.pace();
+            let response = self
+                .agent
+                .post(&url)
+                .query("page", &page.to_string())
+                .query("page_size", &page_size.to_string())
+                .set("X-Eflow-API-Key", self.settings.key.expose())
+                .set("Content-Type", "application/json")
+                .send_string(request);
+            failed += 1;
+            let retry_after = match response {
+                Ok(response) if response.status() >= 300 => {
+                    return Err(Error::EverflowApi(format!(
+                        "HTTP {} from {}: the API does not redirect; check --api-base (EVARCHIVE_EVERFLOW_API_BASE), or try --eu",
+                        response.status(),
+                        self.settings.base
+                    )));
+                }
+                Ok(response) => return self.read_body(response),
+                Err(ureq::Error::Status(status, response)) if status == 429 || status >= 500 => {
+                    let why = format!("HTTP {status}");
+                    if failed >= ATTEMPTS {
+                        return Err(self.gave_up(&why));
+                    }
+                    tracing::warn!(status, page, "Everflow asked to retry later");
+                    response.header("Retry-After").map(str::to_owned)
+                }
+                Err(ureq::Error::Status(status, response)) => {
+                    return Err(self.refused(status, response));
+                }
+                Err(ureq::Error::Transport(transport)) => {
+                    let why = self.settings.key.redact(&transport.to_string());
+                    if failed >= ATTEMPTS {
+                        return Err(self.gave_up(&why));
+                    }
+                    tracing::warn!(page, "cannot reach Everflow ({why}); retrying");
+                    None
+                }
+            };
+            sleep(wait_before_retry(failed, retry_after.as_deref()));
+        }
+    }
+
+    /// Waits so that requests stay `SPACING` apart.
+    fn pace(&mut self) {
+        if let Some(last) = self.last_request {
+            let since = last.elapsed();
+            if since < SPACING {
+                sleep(SPACING - since);
+            }
+        }
+        self.last_request = Some(Instant::now());
+    }
+
+    fn read_body(&self, response: ureq::Response) -> Result<String> {
+        let mut body = String::new();
+        response
+            .into_reader()
+            .take(LARGEST_PAGE_BYTES)
+            .read_to_string(&mut body)
+            .map_err(|e| {
+                Error::EverflowApi(format!(
+                    "a page from {} could not be read: {}",
+                    self.settings.base,
+                    self.settings.key.redact(&e.to_string())
+                ))
+            })?;
+        Ok(body)
+    }
+
+    fn gave_up(&self, why: &str) -> Error {
+        Error::EverflowApi(format!(
+            "{} did not answer after {ATTEMPTS} attempts (last: {why}); try again later, and check --api-base",
+            self.settings.base
+        ))
+    }
+
+    /// 400, 401, 403, 404 and other refusals: not retried, and explained.
+    fn refused(&self, status: u16, response: ureq::Response) -> Error {
+        let said = everflow_error(response)
+            .map(|text| format!(" (Everflow said: {})", self.settings.key.redact(&text)))
+            .unwrap_or_default();
+        let fix = match status {
+            401 => {
+                "the API key was not accepted: check the key in EVARCHIVE_EVERFLOW_API_KEY or --api-key-file (a network API key, from Control Center › Security)"
+            }
+            403 => {
+                "the API key may not read network reports: use a network API key with reporting access; if the account is hosted in the EU, try --eu"
+            }
+            404 => {
+                "the reporting endpoint was not found: check --api-base (EVARCHIVE_EVERFLOW_API_BASE); if the account is hosted in the EU, try --eu"
+            }
+            400 => {
+                "Everflow refused the request: its report covers only the last 365 days, so start --since later"
+            }
+            _ => "Everflow refused the request",
+        };
+        Error::EverflowApi(format!(
+            "HTTP {status} from {}{said}: {fix}",
+            self.settings.base
+        ))
+    }
+}
+
+/// The `error` of Everflow's error body `{"error":"…"}`, shortened.
+fn everflow_error(response: ureq::Response) -> Option<String> {
+    let mut body = String::new();
+    response
+        .into_reader()
+        .take(64 * 1024)
+        .read_to_string(&mut body)
+        .ok()?;
+    let value: serde_json::Value = serde_json::from_str(&body).ok()?;
+    let text = value.get("error")?.as_str()?;
+    Some(text.chars().take(200).collect())
+}
