@@ -42,6 +42,27 @@ struct DumpLine {
     body: String,
 }
 
+/// The archive opened for loading without serve (refused while serve runs
+/// on it): import's, and `reconcile --apply`'s.
+pub(crate) fn open_loader(db: &std::path::Path) -> Result<BulkLoader> {
+    let token_candidate = generate_token().map_err(|source| Error::Io {
+        context: "cannot generate a token from the system random source".to_owned(),
+        source,
+    })?;
+    BulkLoader::open(
+        db,
+        ArchiveOptions {
+            writer_limits: WriterLimits::default(),
+            disk_reserve: 0,
+            token: None,
+            token_candidate,
+            webhook_url_base: None,
+            training: TrainingRules::default(),
+            retention: None,
+        },
+    )
+}
+
 pub fn run(config: ImportConfig) -> Result<()> {
     let (input, size): (Box<dyn Read>, Option<u64>) = match &config.file {
         None => (Box::new(std::io::stdin().lock()), None),
@@ -54,22 +75,7 @@ pub fn run(config: ImportConfig) -> Result<()> {
             (Box::new(file), size)
         }
     };
-    let token_candidate = generate_token().map_err(|source| Error::Io {
-        context: "cannot generate a token from the system random source".to_owned(),
-        source,
-    })?;
-    let mut loader = BulkLoader::open(
-        &config.db,
-        ArchiveOptions {
-            writer_limits: WriterLimits::default(),
-            disk_reserve: 0,
-            token: None,
-            token_candidate,
-            webhook_url_base: None,
-            training: TrainingRules::default(),
-            retention: None,
-        },
-    )?;
+    let mut loader = open_loader(&config.db)?;
     let compression = loader.compression();
     let progress = progress_bar(size);
     let started = Instant::now();

@@ -2,31 +2,14 @@
 //! the path `import` and `serve` take.
 
 use crate::config::ReconcileConfig;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::reconcile::{ReportRow, report_delivery};
-use crate::server::generate_token;
 use crate::store::bulk::BulkLoader;
-use crate::store::{ArchiveOptions, TrainingRules, WriterLimits};
 
 /// The archive opened for writing as import opens it: refused while serve
 /// runs on it.
 pub fn open_loader(config: &ReconcileConfig) -> Result<BulkLoader> {
-    let token_candidate = generate_token().map_err(|source| Error::Io {
-        context: "cannot generate a token from the system random source".to_owned(),
-        source,
-    })?;
-    BulkLoader::open(
-        &config.db,
-        ArchiveOptions {
-            writer_limits: WriterLimits::default(),
-            disk_reserve: 0,
-            token: None,
-            token_candidate,
-            webhook_url_base: None,
-            training: TrainingRules::default(),
-            retention: None,
-        },
-    )
+    crate::commands::import::open_loader(&config.db)
 }
 
 /// Archives report rows as webhook deliveries of their kind, their exact
