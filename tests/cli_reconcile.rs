@@ -331,6 +331,22 @@ fn apply_archives_what_everflow_holds_so_query_and_report_agree() {
         }
         let dump = stdout_of(db, &["dump"]);
         assert_eq!(dump.matches(r#""method":"API""#).count(), 2, "{dump}");
+        // The log of deliveries shows where they came from.
+        let sources = stdout_of(
+            db,
+            &[
+                "query",
+                "deliveries",
+                "--until",
+                "2100-01-01",
+                "--format",
+                "csv",
+                "--columns",
+                "method,kind_source",
+            ],
+        );
+        assert_eq!(sources.matches("API,api").count(), 2, "{sources}");
+        assert_eq!(sources.matches(",api").count(), 2, "{sources}");
         stdout_of(db, &["verify"]);
         // dump | import keeps them as they came.
         let dumped = db.with_file_name("dump.ndjson");
@@ -666,4 +682,53 @@ fn serve_reconcile_every_needs_a_key_and_durations() {
     assert!(bad.stderr.contains("--reconcile-window"), "{}", bad.stderr);
     assert!(!bad.stderr.contains(KEY));
     assert!(!db.exists(), "a refused command line leaves no archive");
+}
+
+/// A day holding more rows than one window may keep in memory is read as
+/// shorter windows (halves of it, each under the limit): every row is still
+/// compared once.
+#[test]
+fn a_day_too_full_to_hold_is_read_in_shorter_windows() {
+    const ROWS: i64 = 10_050;
+    let rows: Vec<Value> = (0..ROWS)
+        .map(|n| {
+            // Spread over the day, so that its halves split them.
+            let body = webhook(
+                30_000_000 + n,
+                &format!("tx{n}"),
+                DAY_ONE + n * 4,
+                "approved",
+                1.0,
+                "",
+            );
+            report_row(&body, &format!("{}", 30_000_000 + n), |_| {})
+        })
+        .collect();
+    let api = FakeEverflow::start(KEY, rows, 2_000);
+    let server = archive_with(&[]);
+    server.stop_keeping_archive(|db| {
+        let run = run_against(
+            db,
+            &api,
+            &[
+                "reconcile",
+                "--since",
+                "2026-11-01",
+                "--until",
+                "2026-11-02",
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(run.code, Some(3), "{}", run.stderr);
+        let missing = run.stdout.lines().filter(|l| l.contains("missing")).count();
+        assert_eq!(missing as i64, ROWS, "{}", run.stderr);
+        // The day was read as more than one window, each within the limit.
+        let bodies: Vec<Value> = api.seen().into_iter().map(|seen| seen.body).collect();
+        let windows: std::collections::BTreeSet<String> = bodies
+            .iter()
+            .map(|body| format!("{} {}", body["from"], body["to"]))
+            .collect();
+        assert!(windows.len() > 1, "{windows:?}");
+    });
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 
 use super::{
-    ApiSettings, FindingKind, ReportingClient, compare, day_windows, read_window, report_delivery,
+    ApiSettings, FindingKind, ReportingClient, compare, day_windows, read_bounded, report_delivery,
 };
 use crate::error::{Error, Result};
 use crate::store::WriterHandle;
@@ -146,32 +146,12 @@ impl Run {
             if self.cancelled.load(Ordering::Relaxed) {
                 return Ok(());
             }
-            let read = read_window(&mut client, &day)?;
-            let known = current_conversions(&conn, day.start.as_second(), day.end.as_second())?;
-            let comparison = compare(&read.rows, &known);
-            for finding in &comparison.findings {
-                let counter = match finding.kind {
-                    FindingKind::Missing => &self.tally.missing,
-                    FindingKind::Changed => &self.tally.changed,
-                    FindingKind::UnknownToEverflow => &self.tally.unknown_to_everflow,
-                };
-                counter.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(
-                    finding = finding.kind.as_str(),
-                    conversion_id = finding.conversion_id,
-                    transaction_id = finding.transaction_id,
-                    "reconcile: {}",
-                    finding.kind.as_str()
-                );
-            }
-            findings += comparison.findings.len();
-            for &index in &comparison.to_apply {
-                let stored = self.archive(&read.rows[index])?;
-                self.tally
-                    .archived
-                    .fetch_add(stored as u64, Ordering::Relaxed);
+            read_bounded(&mut client, &day, &mut |window, read| {
+                let (found, stored) = self.settle(&conn, window, &read)?;
+                findings += found;
                 archived += stored;
-            }
+                Ok(())
+            })?;
         }
         tracing::info!(
             since = %since,
@@ -181,6 +161,44 @@ impl Run {
             "reconcile: run finished"
         );
         Ok(())
+    }
+
+    /// Compares one window read with the archive, logs and counts its
+    /// findings and archives what is missing or changed: how many findings,
+    /// how many rows archived.
+    fn settle(
+        &self,
+        conn: &rusqlite::Connection,
+        window: &super::DayWindow,
+        read: &super::WindowRead,
+    ) -> Result<(usize, usize)> {
+        let known = current_conversions(conn, window.start.as_second(), window.end.as_second())?;
+        let comparison = compare(&read.rows, &known);
+        for finding in &comparison.findings {
+            let counter = match finding.kind {
+                FindingKind::Missing => &self.tally.missing,
+                FindingKind::Changed => &self.tally.changed,
+                FindingKind::UnknownToEverflow => &self.tally.unknown_to_everflow,
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+            tracing::info!(
+                finding = finding.kind.as_str(),
+                conversion_id = finding.conversion_id,
+                transaction_id = finding.transaction_id,
+                "reconcile: {}",
+                finding.kind.as_str()
+            );
+        }
+        let mut archived = 0;
+        for &index in &comparison.to_apply {
+            let stored = self.archive(&read.rows[index])?;
+            self.tally
+                .archived
+                .fetch_add(stored as u64, Ordering::Relaxed);
+            archived += stored;
+        }
+        let findings = comparison.findings.len();
+        Ok((findings, archived))
     }
 
     /// 1 when the row was archived, 0 when it was refused (logged).

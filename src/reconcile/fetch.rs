@@ -19,6 +19,10 @@ const PAGE_SIZE: u64 = 2000;
 const MOST_PAGES: u64 = 100_000;
 /// UTC (API.md 2.1): the `*_unix_timestamp` fields are UTC whatever the zone.
 const TIMEZONE_UTC: u32 = 67;
+/// Rows one window may bring into memory (a few KB each): a day with more
+/// is read as its two halves, and so on, so memory stays bounded by this
+/// whatever a day's volume.
+pub const MOST_ROWS: u64 = 10_000;
 
 #[derive(Debug, Default)]
 pub struct WindowRead {
@@ -51,7 +55,38 @@ struct Paging {
     total_count: Option<u64>,
 }
 
+/// Reads `window` in windows of at most [`MOST_ROWS`] rows (halving it as
+/// long as it is longer than a few minutes), calling `each` with every
+/// window read, in order.
+pub fn read_bounded(
+    client: &mut ReportingClient,
+    window: &DayWindow,
+    each: &mut dyn FnMut(&DayWindow, WindowRead) -> Result<()>,
+) -> Result<()> {
+    let most_rows = window.can_halve().then_some(MOST_ROWS);
+    match read_window_within(client, window, most_rows)? {
+        Some(read) => each(window, read),
+        None => {
+            let (first, second) = window.halves();
+            read_bounded(client, &first, each)?;
+            read_bounded(client, &second, each)
+        }
+    }
+}
+
 pub fn read_window(client: &mut ReportingClient, window: &DayWindow) -> Result<WindowRead> {
+    read_window_within(client, window, None)?.ok_or_else(|| {
+        Error::EverflowApi("a window was refused as too large without a limit".to_owned())
+    })
+}
+
+/// The window read whole, or `None` as soon as its first page says it holds
+/// more than `most_rows`.
+fn read_window_within(
+    client: &mut ReportingClient,
+    window: &DayWindow,
+    most_rows: Option<u64>,
+) -> Result<Option<WindowRead>> {
     let request = serde_json::json!({
         "from": window.request_from(),
         "to": window.request_to(),
@@ -60,22 +95,25 @@ pub fn read_window(client: &mut ReportingClient, window: &DayWindow) -> Result<W
         "show_events": true,
     })
     .to_string();
-    let first = read_pages(client, &request, window)?;
+    let Some(first) = read_pages(client, &request, window, most_rows)? else {
+        return Ok(None);
+    };
     if first.stable {
-        return Ok(first);
+        return Ok(Some(first));
     }
     tracing::warn!(
         window = window.describe(),
         "Everflow's total changed while paging; reading the window again"
     );
-    read_pages(client, &request, window)
+    read_pages(client, &request, window, None)
 }
 
 fn read_pages(
     client: &mut ReportingClient,
     request: &str,
     window: &DayWindow,
-) -> Result<WindowRead> {
+    most_rows: Option<u64>,
+) -> Result<Option<WindowRead>> {
     let mut by_id: HashMap<String, ReportRow> = HashMap::new();
     let mut read = WindowRead {
         stable: true,
@@ -96,6 +134,9 @@ fn read_pages(
             total_count: None,
         });
         let total = paging.total_count.unwrap_or(rows_here);
+        if page == 1 && most_rows.is_some_and(|most| total > most) {
+            return Ok(None);
+        }
         match first_total {
             None => first_total = Some(total),
             Some(first) if first != total => read.stable = false,
@@ -130,5 +171,5 @@ fn read_pages(
             .cmp(&(b.columns.conversion_time, b.conversion_id()))
     });
     read.rows = rows;
-    Ok(read)
+    Ok(Some(read))
 }

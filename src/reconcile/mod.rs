@@ -24,7 +24,7 @@ pub use background::{BackgroundPlan, ReconcileTally, Reconciler};
 pub use client::{ApiSettings, ReportingClient};
 pub use compare::{Comparison, compare};
 pub use delivery::{API_METHOD, report_delivery};
-pub use fetch::{WindowRead, read_window};
+pub use fetch::{MOST_ROWS, WindowRead, read_bounded, read_window};
 pub use finding::{Finding, FindingKind, MatchedBy, finding_columns};
 pub use report_row::ReportRow;
 pub use windows::{DayWindow, day_windows};

@@ -8,6 +8,8 @@ const DAY: SignedDuration = SignedDuration::from_hours(24);
 /// How far each request reaches before its window, so that no row on a
 /// boundary falls between two requests.
 const OVERLAP: SignedDuration = SignedDuration::from_mins(1);
+/// A window too full to hold is halved down to windows of this length.
+const SHORTEST: SignedDuration = SignedDuration::from_mins(5);
 
 /// One day (or less) of conversion times: rows are compared within
 /// `[start, end)`; the request asks for a little more.
@@ -30,6 +32,27 @@ impl DayWindow {
 
     pub fn contains(&self, unix_seconds: i64) -> bool {
         (self.start.as_second()..self.end.as_second()).contains(&unix_seconds)
+    }
+
+    /// Whether halving it still gives windows of more than a few minutes.
+    pub fn can_halve(&self) -> bool {
+        self.end.duration_since(self.start) > SHORTEST * 2
+    }
+
+    /// Its first and second half (at a whole second).
+    pub fn halves(&self) -> (DayWindow, DayWindow) {
+        let half = self.end.duration_since(self.start) / 2;
+        let middle = Timestamp::from_second((self.start + half).as_second()).unwrap_or(self.start);
+        (
+            DayWindow {
+                start: self.start,
+                end: middle,
+            },
+            DayWindow {
+                start: middle,
+                end: self.end,
+            },
+        )
     }
 
     /// For the summary on stderr.

@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use crate::commands::reading::{self, note_hidden_columns};
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
-use crate::reconcile::{ReportingClient, compare, day_windows, finding_columns, read_window};
+use crate::reconcile::{ReportingClient, compare, day_windows, finding_columns, read_bounded};
 use crate::store::open::{OpenMode, open_archive};
 use crate::store::read::current_conversions;
 use crate::store::settings::{self, ReconcileProgress};
@@ -54,17 +54,24 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
     let progress = progress_bar(days.len() as u64);
     let mut totals = Totals::default();
     for day in &days {
-        let read = read_window(&mut client, day)?;
-        let archived = current_conversions(&conn, day.start.as_second(), day.end.as_second())?;
-        let comparison = compare(&read.rows, &archived);
-        for finding in &comparison.findings {
-            sink.row(&finding.values()).map_err(Error::Output)?;
-        }
-        totals.add(&comparison, &read);
-        if let Some(loader) = loader.as_mut() {
-            let rows = comparison.to_apply.iter().map(|&i| &read.rows[i]);
-            totals.applied += apply::apply(loader, rows, &config.api.base)?;
-        }
+        // A day too full to hold at once comes in shorter windows.
+        read_bounded(&mut client, day, &mut |window, read| {
+            let archived =
+                current_conversions(&conn, window.start.as_second(), window.end.as_second())?;
+            let comparison = compare(&read.rows, &archived);
+            for finding in &comparison.findings {
+                sink.row(&finding.values()).map_err(Error::Output)?;
+            }
+            totals.add(&comparison, &read);
+            if let Some(loader) = loader.as_mut() {
+                let rows = comparison.to_apply.iter().map(|&i| &read.rows[i]);
+                totals.applied += apply::apply(loader, rows, &config.api.base)?;
+            }
+            progress.suspend(|| {
+                eprintln!("{}", day_line(&window.describe(), &read, archived.len()));
+            });
+            Ok(())
+        })?;
         settings::record_reconcile_progress(
             &conn,
             ReconcileProgress {
@@ -73,7 +80,6 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
                 done_until: day.end.as_second(),
             },
         )?;
-        progress.suspend(|| eprintln!("{}", day_line(&day.describe(), &read, archived.len())));
         progress.inc(1);
     }
     progress.finish_and_clear();

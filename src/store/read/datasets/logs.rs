@@ -19,7 +19,14 @@ pub static DELIVERIES: Dataset = Dataset {
         col("received_at", TimeMillis, "t.received_at").label("received"),
         col("delivery_id", Integer, "t.delivery_id"),
         col("kind", Code, "t.kind"),
-        col("kind_source", Code, "t.kind_source").label("source"),
+        // A row archived by `reconcile --apply` came from Everflow's API
+        // (method API), whatever named its kind.
+        col(
+            "kind_source",
+            Code,
+            "CASE WHEN t.method = 'API' THEN 'api' ELSE t.kind_source END",
+        )
+        .label("source"),
         col("outcome", Code, "t.outcome"),
         col("resource_ids", Text, "t.resource_ids"),
         col("method", Code, "t.method"),
