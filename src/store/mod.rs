@@ -5,6 +5,7 @@ mod apply;
 mod archive;
 pub mod backup;
 pub mod bodies;
+mod body_rows;
 pub mod bulk;
 pub mod checkpointer;
 pub mod compression;

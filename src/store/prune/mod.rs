@@ -15,14 +15,18 @@
 //! the passes keep the references whole themselves, and the tests check
 //! `PRAGMA foreign_key_check` after a prune.
 
+mod bodies;
+mod counters;
 mod rules;
-
-use std::collections::HashMap;
+mod space;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use bodies::{count_unused_bodies, delete_unused_bodies};
+use counters::CounterCuts;
 pub use rules::PruneRules;
-use rules::{DeliveryRow, VersionRow, body_unused, delivery_row, version_row};
+use rules::{DeliveryRow, VersionRow, delivery_row, version_row};
+use space::{bytes_in_use, give_back_pages};
 
 use super::typed_rows::table_of;
 use crate::error::Result;
@@ -259,186 +263,4 @@ fn prune_deliveries(
         counters.settle_times(conn)?;
     }
     Ok(())
-}
-
-/// Deletes the bodies nothing needs any more, and then the bodies they were
-/// kept against, when those are needed by nothing else either.
-fn delete_unused_bodies(
-    conn: &Connection,
-    mut candidates: Vec<(i64, ResourceType, String)>,
-    pruned: &mut Pruned,
-) -> rusqlite::Result<()> {
-    candidates.sort_by_key(|(body_id, ..)| *body_id);
-    candidates.dedup_by_key(|(body_id, ..)| *body_id);
-    while let Some((body_id, resource_type, resource_ids)) = candidates.pop() {
-        if !body_unused(conn, body_id, resource_type, &resource_ids)? {
-            continue;
-        }
-        let Some((bytes, reference)): Option<(i64, Option<i64>)> = conn
-            .prepare_cached(
-                "SELECT length(stored), reference_body_id FROM bodies WHERE body_id = ?1",
-            )?
-            .query_row([body_id], |row| Ok((row.get(0)?, row.get(1)?)))
-            .optional()?
-        else {
-            continue;
-        };
-        conn.prepare_cached("DELETE FROM bodies WHERE body_id = ?1")?
-            .execute([body_id])?;
-        pruned.bodies += 1;
-        pruned.body_bytes += u64::try_from(bytes).unwrap_or(0);
-        if let Some(reference) = reference {
-            candidates.push((reference, resource_type, resource_ids));
-        }
-    }
-    Ok(())
-}
-
-/// A dry run's count of the bodies that would go: those every delivery of
-/// which goes and that no body is kept against (a base freed only with the
-/// versions kept against it is not counted: a real run may remove more).
-fn count_unused_bodies(
-    conn: &Connection,
-    rules: &PruneRules,
-    chunk_end: i64,
-    mut candidates: Vec<(i64, ResourceType, String)>,
-    pruned: &mut Pruned,
-) -> rusqlite::Result<()> {
-    candidates.sort_by_key(|(body_id, ..)| *body_id);
-    candidates.dedup_by_key(|(body_id, ..)| *body_id);
-    'bodies: for (body_id, _, _) in candidates {
-        let referenced = conn
-            .prepare_cached("SELECT 1 FROM bodies WHERE reference_body_id = ?1 LIMIT 1")?
-            .query_row([body_id], |_| Ok(()))
-            .optional()?;
-        if referenced.is_some() {
-            continue;
-        }
-        // Every delivery of the body must be old, and go.
-        let deliveries: Vec<(Option<DeliveryRow>, bool)> = conn
-            .prepare_cached(
-                "SELECT delivery_id, kind, outcome, body_id, resource_ids, received_at < ?2
-                 FROM deliveries WHERE body_id = ?1",
-            )?
-            .query_map(params![body_id, rules.cutoff_ms], |row| {
-                Ok((delivery_row(row)?, row.get(5)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        // Counted once: in the chunk of its last delivery.
-        let after_chunk = deliveries
-            .iter()
-            .any(|(delivery, _)| delivery.as_ref().is_some_and(|d| d.delivery_id > chunk_end));
-        if after_chunk || deliveries.iter().any(|(_, old)| !old) {
-            continue;
-        }
-        for delivery in deliveries
-            .iter()
-            .filter_map(|(delivery, _)| delivery.as_ref())
-        {
-            if !rules.delivery_goes(conn, delivery)? {
-                continue 'bodies;
-            }
-        }
-        let bytes: i64 = conn
-            .prepare_cached("SELECT length(stored) FROM bodies WHERE body_id = ?1")?
-            .query_row([body_id], |row| row.get(0))?;
-        pruned.bodies += 1;
-        pruned.body_bytes += u64::try_from(bytes).unwrap_or(0);
-    }
-    Ok(())
-}
-
-/// Gives the free pages back to the filesystem, a few MiB per transaction,
-/// on an archive created with incremental auto-vacuum.
-fn give_back_pages(
-    conn: &mut Connection,
-    progress: &mut impl FnMut(Pass, i64, i64) -> bool,
-) -> rusqlite::Result<()> {
-    let incremental: i64 = conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
-    if incremental != 2 {
-        return Ok(());
-    }
-    let free = |conn: &Connection| -> rusqlite::Result<i64> {
-        conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))
-    };
-    let total = free(conn)?;
-    loop {
-        let left = free(conn)?;
-        if !progress(Pass::Vacuum, total - left, total) || left == 0 {
-            return Ok(());
-        }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch("PRAGMA incremental_vacuum(1024)")?;
-        tx.commit()?;
-        if free(conn)? >= left {
-            // Nothing moved (another writer's pages?): leave the rest.
-            return Ok(());
-        }
-    }
-}
-
-fn bytes_in_use(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "SELECT (page_count - freelist_count) * page_size
-         FROM pragma_page_count, pragma_freelist_count, pragma_page_size",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| u64::try_from(n).unwrap_or(0)),
-    )
-}
-
-/// What a prune takes off each kind's counters, written with the rows.
-#[derive(Debug, Default)]
-struct CounterCuts {
-    by_kind: HashMap<WebhookKind, Cut>,
-    touched: Vec<WebhookKind>,
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct Cut {
-    deliveries: i64,
-    redeliveries: i64,
-    versions: i64,
-    resources: i64,
-}
-
-impl CounterCuts {
-    fn cut(&mut self, kind: WebhookKind) -> &mut Cut {
-        if !self.touched.contains(&kind) {
-            self.touched.push(kind);
-        }
-        self.by_kind.entry(kind).or_default()
-    }
-
-    fn write(&mut self, conn: &Connection) -> rusqlite::Result<()> {
-        let mut update = conn.prepare_cached(
-            "UPDATE counters SET deliveries = deliveries - ?2, redeliveries = redeliveries - ?3,
-                                 versions = versions - ?4, resources = resources - ?5
-             WHERE kind = ?1",
-        )?;
-        for (kind, cut) in self.by_kind.drain() {
-            update.execute(params![
-                kind.as_str(),
-                cut.deliveries,
-                cut.redeliveries,
-                cut.versions,
-                cut.resources
-            ])?;
-        }
-        Ok(())
-    }
-
-    /// The first and last arrival of each kind pruned, as the deliveries
-    /// left say (through the index on kind and arrival).
-    fn settle_times(&self, conn: &Connection) -> rusqlite::Result<()> {
-        let mut update = conn.prepare_cached(
-            "UPDATE counters SET
-                first_received_at = (SELECT min(received_at) FROM deliveries WHERE kind = ?1),
-                last_received_at = (SELECT max(received_at) FROM deliveries WHERE kind = ?1)
-             WHERE kind = ?1",
-        )?;
-        for kind in &self.touched {
-            update.execute([kind.as_str()])?;
-        }
-        Ok(())
-    }
 }
