@@ -57,8 +57,7 @@ pub fn insert_typed_row(
 ) -> rusqlite::Result<()> {
     let row = RowHead {
         version_id: origin.version_id,
-        kind: origin.kind.as_str(),
-        kind_code: origin.kind.code(),
+        kind: origin.kind,
         is_current: origin.is_current,
         received_at: origin.received_at,
     };
@@ -76,9 +75,9 @@ pub fn insert_typed_row(
 /// The columns every typed table starts with.
 struct RowHead {
     version_id: i64,
-    kind: &'static str,
-    /// What `conversions` keeps instead of the name (schema version 5).
-    kind_code: i64,
+    /// By name in every typed table but `conversions`, which keeps its
+    /// code (schema version 5).
+    kind: WebhookKind,
     is_current: bool,
     received_at: i64,
 }
@@ -98,7 +97,7 @@ fn insert_conversion(
     });
     let head = [
         Value::Integer(row.version_id),
-        Value::Integer(row.kind_code),
+        Value::Integer(row.kind.code()),
         Value::Integer(i64::from(row.is_current)),
         Value::Integer(row.received_at),
     ];
@@ -115,7 +114,7 @@ fn insert_offer(conn: &Connection, row: &RowHead, c: &OfferColumns) -> rusqlite:
     )?
     .execute(params![
         row.version_id,
-        row.kind,
+        row.kind.as_str(),
         row.is_current,
         row.received_at,
         c.offer_id,
@@ -147,7 +146,7 @@ fn insert_account(
     )?
     .execute(params![
         row.version_id,
-        row.kind,
+        row.kind.as_str(),
         row.is_current,
         row.received_at,
         role,
