@@ -51,6 +51,14 @@ fn offer(id: i64, name: &str) -> Vec<u8> {
     })
 }
 
+/// A new, empty archive (made by serve) in a directory of its own.
+fn empty_archive() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    TestServer::start_on(&db, |_| {}).stop();
+    (dir, db)
+}
+
 /// An archive holding, by arrival:
 /// - conversion 1: pending then approved, both old (goes whole);
 /// - conversion 2: pending old, approved recently (its old version goes);
@@ -59,9 +67,7 @@ fn offer(id: i64, name: &str) -> Vec<u8> {
 /// - offer 8: an old version, then a recent one;
 /// - a partner and a traffic_optimized block, old.
 fn archive() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("archive.db");
-    TestServer::start_on(&db, |_| {}).stop();
+    let (dir, db) = empty_archive();
     let lines = [
         dump_line("conversion_registered", OLD, &conversion(1, "pending")),
         dump_line(
@@ -417,9 +423,7 @@ fn a_base_pruned_under_a_running_serve_does_not_cost_the_next_version() {
 /// conversions go.
 #[test]
 fn prune_runs_while_serve_keeps_ingesting() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("archive.db");
-    TestServer::start_on(&db, |_| {}).stop();
+    let (_dir, db) = empty_archive();
     let old: Vec<String> = (1..=5_000)
         .map(|id| dump_line("conversion_registered", OLD, &conversion(id, "approved")))
         .collect();
@@ -461,9 +465,7 @@ fn prune_runs_while_serve_keeps_ingesting() {
 /// minute after start), keeping the offers' current versions.
 #[test]
 fn serve_retain_prunes_in_the_background() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("archive.db");
-    TestServer::start_on(&db, |_| {}).stop();
+    let (_dir, db) = empty_archive();
     let days_ago = |days: i64| {
         jiff::Timestamp::now()
             .checked_sub(jiff::SignedDuration::from_hours(24 * days))

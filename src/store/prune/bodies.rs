@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Pruned;
-use super::rules::{DeliveryRow, PruneRules, body_unused, delivery_row};
+use super::rules::{DeliveryRow, PruneRules, body_unused, delivery_row, is_reference};
 use crate::everflow::ResourceType;
 
 /// Deletes the bodies nothing needs any more, and then the bodies they were
@@ -53,11 +53,7 @@ pub(super) fn count_unused_bodies(
     candidates.sort_by_key(|(body_id, ..)| *body_id);
     candidates.dedup_by_key(|(body_id, ..)| *body_id);
     'bodies: for (body_id, _, _) in candidates {
-        let referenced = conn
-            .prepare_cached("SELECT 1 FROM bodies WHERE reference_body_id = ?1 LIMIT 1")?
-            .query_row([body_id], |_| Ok(()))
-            .optional()?;
-        if referenced.is_some() {
+        if is_reference(conn, body_id)? {
             continue;
         }
         // Every delivery of the body must be old, and go.

@@ -139,6 +139,16 @@ pub fn delivery_row(row: &rusqlite::Row) -> rusqlite::Result<Option<DeliveryRow>
     }))
 }
 
+/// Whether a body is kept against body `body_id` (through the partial index
+/// of references).
+pub fn is_reference(conn: &Connection, body_id: i64) -> rusqlite::Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM bodies WHERE reference_body_id = ?1 LIMIT 1")?
+        .query_row([body_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Whether nothing left in the archive needs body `body_id`: no delivery
 /// names it, no version of the resources it carried keeps it, and no body
 /// is kept against it.
@@ -152,11 +162,7 @@ pub fn body_unused(
         .prepare_cached("SELECT 1 FROM deliveries WHERE body_id = ?1 LIMIT 1")?
         .query_row([body_id], |_| Ok(()))
         .optional()?;
-    let referenced = conn
-        .prepare_cached("SELECT 1 FROM bodies WHERE reference_body_id = ?1 LIMIT 1")?
-        .query_row([body_id], |_| Ok(()))
-        .optional()?;
-    if delivered.is_some() || referenced.is_some() {
+    if delivered.is_some() || is_reference(conn, body_id)? {
         return Ok(false);
     }
     let mut kept_by_version = conn.prepare_cached(
