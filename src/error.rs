@@ -106,6 +106,12 @@ pub enum Error {
         why: &'static str,
     },
 
+    #[error(
+        "a {column} total is beyond what can be printed exactly (±9,223,372,036,854 units): \
+         narrow the window (--since/--until) or report by a finer group (--by)"
+    )]
+    TotalTooLarge { column: &'static str },
+
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
 

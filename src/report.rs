@@ -197,12 +197,14 @@ pub fn report_columns(dimensions: &[Dimension], slots: &[usize]) -> Vec<Column> 
 }
 
 /// Count, payout and revenue of one status. Money in micro-units, so totals
-/// are exact.
+/// are exact; summed in 128 bits, so that no total wraps around silently
+/// (a single amount may be ±9.2 trillion units: two of them overflow an
+/// `i64`). A total too large to print is an error, never a wrong figure.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub count: i64,
-    pub payout: i64,
-    pub revenue: i64,
+    pub payout: i128,
+    pub revenue: i128,
 }
 
 impl Tally {
@@ -224,8 +226,8 @@ impl Sums {
     pub fn count(&mut self, status: Option<&str>, payout: i64, revenue: i64) {
         self.by_status[status_slot(status)].add(Tally {
             count: 1,
-            payout,
-            revenue,
+            payout: payout.into(),
+            revenue: revenue.into(),
         });
     }
 
@@ -237,7 +239,7 @@ impl Sums {
 
     /// Revenue minus payout of the approved conversions: what the network
     /// keeps of what it is paid for. Pending ones may still be rejected.
-    pub fn profit(&self) -> i64 {
+    pub fn profit(&self) -> i128 {
         let approved = self.by_status[0];
         approved.revenue - approved.payout
     }
@@ -294,8 +296,8 @@ mod tests {
         let mut sums = Sums::default();
         sums.by_status[0] = Tally {
             count,
-            payout,
-            revenue,
+            payout: payout.into(),
+            revenue: revenue.into(),
         };
         sums
     }

@@ -127,7 +127,7 @@ impl Printer<'_> {
                     cells.push(name.map_or(OwnedCell::Null, OwnedCell::Text));
                 }
             }
-            self.push_sums(&mut cells, sums);
+            self.push_sums(&mut cells, sums)?;
             self.write(sink, &cells)?;
             if let Some(currency) = self.currency_of(key) {
                 totals.entry(currency.clone()).or_default().add(*sums);
@@ -158,7 +158,7 @@ impl Printer<'_> {
                     cells.push(OwnedCell::Null);
                 }
             }
-            self.push_sums(&mut cells, sums);
+            self.push_sums(&mut cells, sums)?;
             self.write(sink, &cells)?;
         }
         sink.finish().map_err(Error::Output)
@@ -183,16 +183,17 @@ impl Printer<'_> {
         }
     }
 
-    fn push_sums(&self, cells: &mut Vec<OwnedCell>, sums: &Sums) {
+    fn push_sums(&self, cells: &mut Vec<OwnedCell>, sums: &Sums) -> Result<()> {
         for &slot in self.slots {
             let tally = sums.by_status[slot];
             cells.push(OwnedCell::Integer(tally.count));
-            cells.push(OwnedCell::Integer(tally.payout));
-            cells.push(OwnedCell::Integer(tally.revenue));
+            cells.push(OwnedCell::Integer(printable(tally.payout, "payout")?));
+            cells.push(OwnedCell::Integer(printable(tally.revenue, "revenue")?));
         }
         if self.slots.contains(&0) {
-            cells.push(OwnedCell::Integer(sums.profit()));
+            cells.push(OwnedCell::Integer(printable(sums.profit(), "profit")?));
         }
+        Ok(())
     }
 
     fn write(&self, sink: &mut dyn RowSink, cells: &[OwnedCell]) -> Result<()> {
@@ -207,6 +208,11 @@ impl Printer<'_> {
             .collect();
         sink.row(&values).map_err(Error::Output)
     }
+}
+
+/// A sum of micro-units as a cell: summed in 128 bits, printed from 64.
+fn printable(micros: i128, column: &'static str) -> Result<i64> {
+    i64::try_from(micros).map_err(|_| Error::TotalTooLarge { column })
 }
 
 /// Offers, partners and advertisers are shown with their names.

@@ -38,6 +38,18 @@ pub enum BodyError {
     },
 
     #[error(
+        "{kind} {field} is {sent}, which is not an amount evarchive can keep exactly \
+         (a decimal number within ±9,223,372,036,854 units; \"\", \"null_value\" or null \
+         for none): nothing was archived, so no total counts it as zero; correct the \
+         amount in Everflow or in the postback URL"
+    )]
+    UnreadableAmount {
+        kind: WebhookKind,
+        field: String,
+        sent: String,
+    },
+
+    #[error(
         "{kind} body must be {expected}: check that this URL's kind matches the \
          webhook's event type"
     )]
@@ -77,6 +89,7 @@ impl BodyError {
             BodyError::InvalidJson(_) => "invalid_json",
             BodyError::FormEncoded => "form_encoded_body",
             BodyError::UnexpandedMacro { .. } => "unexpanded_macro",
+            BodyError::UnreadableAmount { .. } => "unreadable_amount",
             BodyError::UnexpectedShape { .. } => "unexpected_shape",
             BodyError::MissingIdentity { .. } => "missing_identity",
             BodyError::Undetectable => "undetectable_kind",
@@ -116,6 +129,12 @@ mod tests {
                 placeholder: String::new(),
             }
             .code(),
+            BodyError::UnreadableAmount {
+                kind: WebhookKind::ConversionRegistered,
+                field: String::new(),
+                sent: String::new(),
+            }
+            .code(),
             BodyError::UnexpectedShape {
                 kind: WebhookKind::OfferCreated,
                 expected: "",
@@ -136,6 +155,7 @@ mod tests {
                 "invalid_json",
                 "form_encoded_body",
                 "unexpanded_macro",
+                "unreadable_amount",
                 "unexpected_shape",
                 "missing_identity",
                 "undetectable_kind"

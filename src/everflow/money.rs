@@ -36,6 +36,28 @@ pub fn micros_from_text(text: &str) -> Option<Micros> {
     i64::try_from(micros).ok()
 }
 
+/// The amount as sent when it is present but cannot be kept: not a number
+/// (`"abc"`, `true`), or a number beyond what an `i64` of micros holds
+/// (`1e308`). Unset markers (`null`, `""`, `"null_value"`) are not amounts
+/// and are fine; anything else that [`micros_from_value`] cannot read would
+/// otherwise be stored as no amount and summed as zero.
+pub fn unreadable_amount(value: &JsonValue<'_>) -> Option<String> {
+    let sent = match value {
+        JsonValue::Null => return None,
+        JsonValue::String(text) if is_unset_text(text) => return None,
+        JsonValue::Number(text) | JsonValue::String(text) => text.trim().to_owned(),
+        JsonValue::Bool(flag) => flag.to_string(),
+        JsonValue::Array(_) => "an array".to_owned(),
+        JsonValue::Object(_) => "an object".to_owned(),
+    };
+    micros_from_value(value).is_none().then_some(sent)
+}
+
+fn is_unset_text(text: &str) -> bool {
+    let trimmed = text.trim();
+    trimmed.is_empty() || trimmed == NULL_VALUE
+}
+
 /// The decimal text of a JSON number or numeric string, as sent (trimmed), when it
 /// is a valid decimal; for values such as a conversion rate that are kept as text.
 pub fn decimal_text_from_value(value: &JsonValue<'_>) -> Option<String> {
@@ -48,7 +70,7 @@ pub fn decimal_text_from_value(value: &JsonValue<'_>) -> Option<String> {
 /// space; `None` for unset markers and anything that is not plainly a number.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let trimmed = text.trim();
-    if trimmed.is_empty() || trimmed == NULL_VALUE || !looks_numeric(trimmed) {
+    if is_unset_text(trimmed) || !looks_numeric(trimmed) {
         return None;
     }
     let parsed = if trimmed.contains(['e', 'E']) {
@@ -120,6 +142,35 @@ mod tests {
         ];
         for (body, expected) in cases {
             assert_eq!(micros_of_json(body), *expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn amounts_that_cannot_be_kept_are_told_from_unset_ones() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("null", None),
+            ("\"\"", None),
+            ("\" \"", None),
+            ("\"null_value\"", None),
+            ("0", None),
+            ("\"2.50\"", None),
+            ("-1.25", None),
+            ("9223372036854.775807", None),
+            ("9223372036854.775808", Some("9223372036854.775808")),
+            ("1e308", Some("1e+308")),
+            ("1.2e29", Some("1.2e+29")),
+            ("\"-1e20\"", Some("-1e20")),
+            ("\"abc\"", Some("abc")),
+            ("true", Some("true")),
+            ("[1]", Some("an array")),
+            ("{\"a\":1}", Some("an object")),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(
+                unreadable_amount(&parsed(body)).as_deref(),
+                *expected,
+                "{body}"
+            );
         }
     }
 

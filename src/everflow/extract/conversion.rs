@@ -1,7 +1,10 @@
 //! `conversion_registered` / `event_registered`: a flat conversion plus
 //! `relationship.{offer, advertiser, affiliate, query_parameters}`.
 
-use super::{compact_json, object_fields, record, refuse_unexpanded_macros, required};
+use super::{
+    compact_json, object_fields, record, refuse_unexpanded_macros, refuse_unreadable_amounts,
+    required,
+};
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
@@ -73,12 +76,22 @@ const MUST_BE_DATA: &[&str] = &[
     "advertiser_id",
 ];
 
+/// Every field an amount is read from.
+const AMOUNTS: &[&str] = &[
+    "payout",
+    "payout_amount",
+    "revenue",
+    "revenue_amount",
+    "sale_amount",
+];
+
 pub fn extract_conversion(
     kind: WebhookKind,
     doc: &JsonValue<'_>,
 ) -> Result<ResourceRecord, BodyError> {
     let fields = object_fields(kind, doc)?;
     refuse_unexpanded_macros(kind, &fields, MUST_BE_DATA)?;
+    refuse_unreadable_amounts(kind, &fields, AMOUNTS)?;
     // An integer in the webhook docs, a 32-hex string in the reporting API.
     let conversion_id = required(kind, "conversion_id", fields.id("conversion_id"))?;
     let columns = conversion_columns(&fields, conversion_id.clone());

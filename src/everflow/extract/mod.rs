@@ -68,6 +68,32 @@ fn refuse_unexpanded_macros(
     }
 }
 
+/// Amounts a total would otherwise count as zero: a conversion whose payout
+/// cannot be kept is refused (422) rather than archived without it.
+fn refuse_unreadable_amounts(
+    kind: WebhookKind,
+    fields: &FieldReader<'_>,
+    paths: &[&'static str],
+) -> Result<(), BodyError> {
+    match fields.unreadable_amount(paths) {
+        Some((field, sent)) => Err(BodyError::UnreadableAmount {
+            kind,
+            field: field.to_owned(),
+            sent: shortened(&sent),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A value quoted in a message: a partner-controlled string may be long.
+fn shortened(sent: &str) -> String {
+    const SHOWN: usize = 40;
+    match sent.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("\"{}…\"", &sent[..cut]),
+        None => format!("\"{sent}\""),
+    }
+}
+
 /// An identity part, which must be set for the delivery to be archived.
 fn required<T>(kind: WebhookKind, field: &'static str, value: Option<T>) -> Result<T, BodyError> {
     value.ok_or(BodyError::MissingIdentity { kind, field })

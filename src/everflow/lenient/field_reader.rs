@@ -68,6 +68,15 @@ impl<'a> FieldReader<'a> {
         })
     }
 
+    /// The first of `paths` holding an amount that cannot be kept exactly
+    /// (see [`money::unreadable_amount`]), with the amount as sent.
+    pub fn unreadable_amount(&self, paths: &[&'static str]) -> Option<(&'static str, String)> {
+        paths.iter().find_map(|path| {
+            let sent = money::unreadable_amount(&self.get(path)?)?;
+            Some((*path, sent))
+        })
+    }
+
     /// The id at the first of `paths` that has one: Everflow's own field,
     /// then the names a GET postback may use for it.
     pub fn first_id(&self, paths: &[&str]) -> Option<String> {
