@@ -25,6 +25,16 @@ pub struct Serving {
 impl Serving {
     /// `[prefix…] evarchive --db DB serve --listen 127.0.0.1:0 --token … extra…`
     pub fn start(prefix: &[&str], db: &Path, extra: &[&str]) -> Result<Serving, String> {
+        Serving::start_with_env(prefix, db, extra, &[])
+    }
+
+    /// The same with `env` set for the server.
+    pub fn start_with_env(
+        prefix: &[&str],
+        db: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Serving, String> {
         let binary = release_binary()?;
         let mut command = match prefix.split_first() {
             Some((program, rest)) => {
@@ -40,6 +50,7 @@ impl Serving {
             .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
             .args(extra)
             .env("EVARCHIVE_LOG", "info")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

@@ -79,6 +79,16 @@ pub struct ServeArgs {
     #[arg(long, env = "EVARCHIVE_RETAIN", value_name = "DURATION")]
     pub retain: Option<String>,
 
+    /// Seconds from start to the first `--retain` run (default 60). Hidden:
+    /// for the soak runs, which kill serve within seconds of its start.
+    #[arg(
+        long,
+        hide = true,
+        env = "EVARCHIVE_RETAIN_FIRST_RUN_AFTER",
+        value_name = "SECONDS"
+    )]
+    pub retain_first_run_after: Option<u64>,
+
     /// Reconcile with Everflow's reporting API this often (1h, 30m), as
     /// `evarchive reconcile --apply` would, in the background at low
     /// priority: what is missing or changed is archived; findings go to the

@@ -145,7 +145,13 @@ impl ServeConfig {
                 .as_deref()
                 .map(|text| {
                     super::positive_duration(text)
-                        .map(RetentionRules::keeping)
+                        .map(|keep_for| {
+                            let mut rules = RetentionRules::keeping(keep_for);
+                            if let Some(seconds) = args.retain_first_run_after {
+                                rules.first_run_after = Duration::from_secs(seconds);
+                            }
+                            rules
+                        })
                         .map_err(|why| Error::InvalidArgument {
                             flag: "--retain",
                             why: format!("'{text}' {why}; give how long to keep, e.g. 180d or 52w"),
