@@ -916,3 +916,45 @@ fn serve_reconcile_every_against_an_endless_page_keeps_serving_within_128_mb() {
     assert_eq!(api_rows, 0);
     assert!(answered > 0);
 }
+
+/// A day whose rows take more memory than one window may hold (4,000 rows
+/// of 7.4 KB: 29.6 MB, over 24 MiB) is read in shorter windows too, though it
+/// has fewer rows than the row limit: every row is still compared once.
+#[test]
+fn a_day_whose_rows_are_too_large_to_hold_is_read_in_shorter_windows() {
+    const ROWS: i64 = 4_000;
+    let padding = "x".repeat(6_000);
+    let rows: Vec<Value> = (0..ROWS)
+        .map(|n| {
+            let id = 50_000_000 + n;
+            let body = webhook(id, &format!("tx{n}"), DAY_ONE + n * 10, "approved", 1.0, "");
+            report_row(&body, &id.to_string(), |row| row["sub1"] = json!(padding))
+        })
+        .collect();
+    let api = FakeEverflow::start(KEY, rows, 2_000);
+    let server = archive_with(&[]);
+    server.stop_keeping_archive(|db| {
+        let run = run_against(
+            db,
+            &api,
+            &[
+                "reconcile",
+                "--since",
+                "2026-11-01",
+                "--until",
+                "2026-11-02",
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(run.code, Some(3), "{}", run.stderr);
+        let missing = run.stdout.lines().filter(|l| l.contains("missing")).count();
+        assert_eq!(missing as i64, ROWS, "{}", run.stderr);
+        let windows: std::collections::BTreeSet<String> = api
+            .seen()
+            .into_iter()
+            .map(|seen| format!("{} {}", seen.body["from"], seen.body["to"]))
+            .collect();
+        assert!(windows.len() > 1, "{windows:?}");
+    });
+}
