@@ -21,7 +21,7 @@ const SPACING: Duration = Duration::from_millis(100);
 /// fields. A page is read up to `page_size` times this (16 MiB for 2,000
 /// rows), never the length the answer announces, so a broken or hostile
 /// API costs that much memory at most.
-pub const ROW_BYTES: u64 = 8 * 1024;
+const ROW_BYTES: u64 = 8 * 1024;
 /// The envelope around the rows (`paging`, brackets).
 const ENVELOPE_BYTES: u64 = 64 * 1024;
 
@@ -190,7 +190,7 @@ impl ReportingClient {
 }
 
 /// The most bytes a page of `page_size` rows is read to.
-pub fn largest_page_bytes(page_size: u64) -> u64 {
+fn largest_page_bytes(page_size: u64) -> u64 {
     page_size
         .saturating_mul(ROW_BYTES)
         .saturating_add(ENVELOPE_BYTES)

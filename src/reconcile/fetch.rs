@@ -201,6 +201,7 @@ fn read_pages(
 fn check_page(page: u64, rows_here: u64, paging: &Paging, received: u64, total: u64) -> Result<()> {
     let most = paging
         .page_size
+        .filter(|size| *size > 0)
         .map_or(PAGE_SIZE, |size| size.min(PAGE_SIZE));
     if rows_here > most {
         return Err(Error::EverflowApi(format!(
