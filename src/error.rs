@@ -38,8 +38,10 @@ pub enum Error {
     )]
     AlreadyServed { path: PathBuf, holder: String },
 
-    #[error("{refused} line(s) were refused and not imported (listed above)")]
-    ImportRefused { refused: usize },
+    #[error(
+        "{refused} line(s) were refused and not imported (listed above); every other line was committed"
+    )]
+    ImportRefused { refused: u64 },
 
     #[error(
         "the archive keeps no webhook token: serve makes one on its first start without --token (EVARCHIVE_TOKEN); run `evarchive token --rotate` to make one now"
@@ -135,6 +137,8 @@ impl Error {
         match self {
             Error::InvalidArgument { .. } => 2,
             Error::DifferencesFound { .. } => 3,
+            // Finished, every other line committed: not the failure 1 is.
+            Error::ImportRefused { .. } => 4,
             _ => 1,
         }
     }

@@ -9,9 +9,10 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::cli::{Run, evarchive_with, stdout_of};
-use common::fake_everflow::{FakeEverflow, OUT_OF_REALM_KEY, Scripted};
-use common::{TOKEN, TestServer, edited_sample};
+use common::cli::{Run, evarchive_watched, evarchive_with, proc_kib, stdout_of};
+use common::fake_everflow::{FakeEverflow, Hostile, OUT_OF_REALM_KEY, Scripted};
+use common::serving::ServeProcess;
+use common::{TOKEN, TestServer, edited_sample, sample};
 use evarchive::reconcile::{ApiKey, ApiSettings, BackgroundPlan};
 use serde_json::{Value, json};
 
@@ -728,6 +729,231 @@ fn a_day_too_full_to_hold_is_read_in_shorter_windows() {
         let windows: std::collections::BTreeSet<String> = bodies
             .iter()
             .map(|body| format!("{} {}", body["from"], body["to"]))
+            .collect();
+        assert!(windows.len() > 1, "{windows:?}");
+    });
+}
+
+/// `count` missing conversions of day one as the report's rows, the page
+/// claiming `page_size` and `total_count`.
+fn page_of(count: i64, page_size: i64, total_count: i64) -> String {
+    let rows: Vec<Value> = (0..count)
+        .map(|n| {
+            let id = 40_000_000 + n;
+            let body = webhook(id, &format!("tx{n}"), DAY_ONE + n, "approved", 1.0, "");
+            report_row(&body, &id.to_string(), |_| {})
+        })
+        .collect();
+    json!({
+        "conversions": rows,
+        "paging": {"page": 1, "page_size": page_size, "total_count": total_count},
+    })
+    .to_string()
+}
+
+fn deliveries_in(db: &Path) -> i64 {
+    rusqlite::Connection::open(db)
+        .expect("archive")
+        .query_row("SELECT count(*) FROM deliveries", [], |row| row.get(0))
+        .expect("count")
+}
+
+/// An API that sends more rows than asked for, or than its own total, is
+/// not trusted: exit 1 naming the problem, nothing archived.
+#[test]
+fn a_page_larger_than_asked_or_beyond_its_total_exits_1_and_applies_nothing() {
+    let cases = [
+        (
+            page_of(2_001, 2_000, 2_001),
+            "page 1 of the conversions report holds 2001 rows, more than the 2000 asked for",
+        ),
+        (
+            page_of(5, 2_000, 3),
+            "the conversions report sent 5 rows by page 1, more than its total_count of 3",
+        ),
+    ];
+    for (page, problem) in cases {
+        let api = FakeEverflow::start(KEY, vec![], 2_000);
+        api.hostile(Hostile::Page(page));
+        let server = archive_with(&[]);
+        server.stop_keeping_archive(|db| {
+            let run = reconcile(db, &api, &["--apply"]);
+            assert_eq!(run.code, Some(1), "{problem}: {}", run.stderr);
+            assert!(run.stderr.contains(problem), "{problem}: {}", run.stderr);
+            assert!(run.stderr.contains("check --api-base"), "{}", run.stderr);
+            assert_eq!(deliveries_in(db), 0, "{problem}");
+        });
+    }
+}
+
+/// At most what a page of 2,000 rows may take (16 MiB) is read, plus what
+/// the kernel's socket buffers took in unread.
+const READ_AT_MOST: u64 = 48 << 20;
+
+/// A page announcing 2 GiB, or one that never ends, is refused after at
+/// most a page's worth of bytes, quickly and in bounded memory.
+#[test]
+fn a_page_announcing_gigabytes_or_never_ending_exits_1_quickly_in_bounded_memory() {
+    for content_length in [Some(2u64 << 30), None] {
+        let api = FakeEverflow::start(KEY, vec![], 2_000);
+        api.hostile(Hostile::Endless { content_length });
+        let server = archive_with(&[]);
+        server.stop_keeping_archive(|db| {
+            let started = Instant::now();
+            let (run, peak_kib) = evarchive_watched(
+                db,
+                &[&WINDOW[..], &["--apply"]].concat(),
+                &[
+                    ("EVARCHIVE_EVERFLOW_API_BASE", &api.base),
+                    ("EVARCHIVE_EVERFLOW_API_KEY", api.key()),
+                ],
+            );
+            let took = started.elapsed();
+            let sent = api.hostile_bytes_sent();
+            eprintln!("{content_length:?}: {sent} bytes sent, peak RSS {peak_kib} KiB, {took:?}");
+            assert_eq!(run.code, Some(1), "{content_length:?}: {}", run.stderr);
+            assert!(sent < READ_AT_MOST, "{content_length:?}: {sent} bytes sent");
+            assert!(
+                peak_kib < 100 * 1024,
+                "{content_length:?}: peak RSS {peak_kib} KiB"
+            );
+            assert!(took < Duration::from_secs(30), "{took:?}");
+            assert!(
+                run.stderr
+                    .contains("more than 2000 rows can take (15.7 MiB at most)"),
+                "{}",
+                run.stderr
+            );
+            assert_eq!(deliveries_in(db), 0);
+        });
+    }
+}
+
+/// serve's background runs against an API that never ends its page: each
+/// run fails (logged, counted), nothing is archived from it, webhooks are
+/// still answered, and serve stays within its memory promise (128 MB).
+#[test]
+fn serve_reconcile_every_against_an_endless_page_keeps_serving_within_128_mb() {
+    let api = FakeEverflow::start(KEY, vec![], 2_000);
+    api.hostile(Hostile::Endless {
+        content_length: None,
+    });
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    let serve = ServeProcess::start_with_env(
+        &db,
+        &["--reconcile-every", "2s"],
+        &[
+            ("EVARCHIVE_EVERFLOW_API_BASE", &api.base),
+            ("EVARCHIVE_EVERFLOW_API_KEY", KEY),
+        ],
+    );
+    let metrics = || {
+        ureq::get(&serve.url("/metrics"))
+            .set("Authorization", &format!("Bearer {TOKEN}"))
+            .call()
+            .expect("metrics")
+            .into_string()
+            .expect("text")
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let failed_runs = |text: &str| {
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(r#"evarchive_reconcile_runs_total{outcome="failed"} "#)
+            })
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    let mut answered = 0;
+    let text = loop {
+        let text = metrics();
+        if failed_runs(&text) >= 3 {
+            break text;
+        }
+        assert!(Instant::now() < deadline, "no run failed: {text}");
+        let posted =
+            ureq::post(&serve.url(&format!("/webhooks/conversion_registered?token={TOKEN}")))
+                .send_bytes(&sample("conversion_registered"))
+                .expect("a webhook is answered");
+        assert_eq!(posted.status(), 200);
+        answered += 1;
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        text.contains(r#"evarchive_reconcile_runs_total{outcome="finished"} 0"#),
+        "{text}"
+    );
+    assert!(
+        text.contains("evarchive_reconcile_archived_total 0"),
+        "{text}"
+    );
+    let peak_kib = proc_kib(serve.child.id(), "VmHWM").expect("serve runs");
+    eprintln!(
+        "serve: peak RSS {peak_kib} KiB over {} failed runs, {} bytes sent",
+        failed_runs(&text),
+        api.hostile_bytes_sent()
+    );
+    assert!(
+        peak_kib * 1024 <= 128_000_000,
+        "serve's peak RSS {peak_kib} KiB"
+    );
+    assert!(
+        serve
+            .logged()
+            .contains("more than 2000 rows can take (15.7 MiB at most)"),
+        "{}",
+        serve.logged()
+    );
+    let api_rows = rusqlite::Connection::open(&db)
+        .expect("archive")
+        .query_row(
+            "SELECT count(*) FROM deliveries WHERE method = 'API'",
+            [],
+            |row| row.get::<_, i64>(0),
+        )
+        .expect("count");
+    assert_eq!(api_rows, 0);
+    assert!(answered > 0);
+}
+
+/// A day whose rows take more memory than one window may hold (4,000 rows
+/// of 7.4 KB: 29.6 MB, over 24 MiB) is read in shorter windows too, though it
+/// has fewer rows than the row limit: every row is still compared once.
+#[test]
+fn a_day_whose_rows_are_too_large_to_hold_is_read_in_shorter_windows() {
+    const ROWS: i64 = 4_000;
+    let padding = "x".repeat(6_000);
+    let rows: Vec<Value> = (0..ROWS)
+        .map(|n| {
+            let id = 50_000_000 + n;
+            let body = webhook(id, &format!("tx{n}"), DAY_ONE + n * 10, "approved", 1.0, "");
+            report_row(&body, &id.to_string(), |row| row["sub1"] = json!(padding))
+        })
+        .collect();
+    let api = FakeEverflow::start(KEY, rows, 2_000);
+    let server = archive_with(&[]);
+    server.stop_keeping_archive(|db| {
+        let run = run_against(
+            db,
+            &api,
+            &[
+                "reconcile",
+                "--since",
+                "2026-11-01",
+                "--until",
+                "2026-11-02",
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(run.code, Some(3), "{}", run.stderr);
+        let missing = run.stdout.lines().filter(|l| l.contains("missing")).count();
+        assert_eq!(missing as i64, ROWS, "{}", run.stderr);
+        let windows: std::collections::BTreeSet<String> = api
+            .seen()
+            .into_iter()
+            .map(|seen| format!("{} {}", seen.body["from"], seen.body["to"]))
             .collect();
         assert!(windows.len() > 1, "{windows:?}");
     });

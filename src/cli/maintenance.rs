@@ -18,6 +18,12 @@ pub struct ImportArgs {
     /// (without it, lines are `evarchive dump` lines).
     #[arg(long, value_name = "KIND", ignore_case = true)]
     pub kind: Option<KindName>,
+
+    /// Largest body accepted, in bytes, as `serve --max-body`: a larger one
+    /// is refused, and a line longer than such a body can take (twice it,
+    /// for a `dump` line) is refused without being held in memory.
+    #[arg(long, env = "EVARCHIVE_MAX_BODY", default_value_t = 10 * 1024 * 1024)]
+    pub max_body: usize,
 }
 
 #[derive(Debug, Args)]

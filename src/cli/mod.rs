@@ -62,6 +62,8 @@ pub enum Command {
     /// Load deliveries from a file (or - for standard input) through the same
     /// checks, deduplication and versions as serve: `evarchive dump` lines, or
     /// with --kind one Everflow body a line. Run it while serve is stopped.
+    /// A line that does not check out is refused and listed with its number
+    /// (exit 4 at the end); the summary says what was committed.
     Import(ImportArgs),
     /// Make every typed column again from the stored raw bodies (after an
     /// upgrade that extracts more); raw bodies are never touched. Safe while

@@ -93,7 +93,8 @@ pub struct ServeArgs {
     /// `evarchive reconcile --apply` would, in the background at low
     /// priority: what is missing or changed is archived; findings go to the
     /// log and /metrics. Needs the API key (EVARCHIVE_EVERFLOW_API_KEY or
-    /// --api-key-file). The first run a minute after start.
+    /// --api-key-file). The first run a minute after start (or one period,
+    /// if shorter).
     #[arg(long, env = "EVARCHIVE_RECONCILE_EVERY", value_name = "DURATION")]
     pub reconcile_every: Option<String>,
 

@@ -12,8 +12,9 @@ use crate::store::read::{DumpedDelivery, each_delivery, open_reader};
 
 /// One line of the dump. `body` is the body as received, as JSON text (a
 /// GET delivery's body is its query string, without the token); a body that
-/// is not UTF-8, which `serve` never accepts, would be written as hex in
-/// `body_hex` instead, so nothing is lost or altered.
+/// is not UTF-8 (serve never receives one, but a GET query string of raw
+/// bytes comes back so through `import`) is written as hex in `body_hex`
+/// instead, so nothing is lost or altered.
 #[derive(Serialize)]
 struct DumpLine<'a> {
     delivery_id: i64,

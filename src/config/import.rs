@@ -12,6 +12,8 @@ pub struct ImportConfig {
     pub file: Option<PathBuf>,
     /// Each line is one body of this kind; None: `dump` lines.
     pub kind: Option<WebhookKind>,
+    /// Largest body accepted (serve's --max-body).
+    pub max_body: usize,
 }
 
 impl ImportConfig {
@@ -20,6 +22,7 @@ impl ImportConfig {
             db,
             file: (args.file.as_os_str() != "-").then_some(args.file),
             kind: args.kind.map(|name| name.0),
+            max_body: args.max_body,
         }
     }
 }

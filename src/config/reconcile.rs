@@ -143,7 +143,8 @@ pub fn background_plan(
     Ok(Some(BackgroundPlan {
         every,
         window,
-        first_run_after: std::time::Duration::from_secs(60),
+        // A minute for serve to settle first, or one period if shorter.
+        first_run_after: every.min(std::time::Duration::from_secs(60)),
         api: api_settings(api)?,
     }))
 }

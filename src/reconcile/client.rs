@@ -16,8 +16,14 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// A page of 2,000 rows is a few megabytes; a slow report gets this long.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 const SPACING: Duration = Duration::from_millis(100);
-/// A page larger than this is not a page of this report.
-const LARGEST_PAGE_BYTES: u64 = 256 * 1024 * 1024;
+/// The most a report row may take on average: a conversion's webhook body
+/// (examples/samples) is under 2 KB, and the report row carries the same
+/// fields. A page is read up to `page_size` times this (16 MiB for 2,000
+/// rows), never the length the answer announces, so a broken or hostile
+/// API costs that much memory at most.
+const ROW_BYTES: u64 = 8 * 1024;
+/// The envelope around the rows (`paging`, brackets).
+const ENVELOPE_BYTES: u64 = 64 * 1024;
 
 /// Where the API is and the key it takes.
 #[derive(Debug, Clone)]
@@ -72,7 +78,7 @@ impl ReportingClient {
                         self.settings.base
                     )));
                 }
-                Ok(response) => return self.read_body(response),
+                Ok(response) => return self.read_body(response, page, page_size),
                 Err(ureq::Error::Status(status, response)) if status == 429 || status >= 500 => {
                     let why = format!("HTTP {status}");
                     if failed >= ATTEMPTS {
@@ -108,12 +114,28 @@ impl ReportingClient {
         self.last_request = Some(Instant::now());
     }
 
-    fn read_body(&self, response: ureq::Response) -> Result<String> {
-        let mut body = String::new();
+    /// The page's text, read up to what `page_size` rows may take: a
+    /// larger page (announced or sent) is refused before it is held.
+    fn read_body(&self, response: ureq::Response, page: u64, page_size: u64) -> Result<String> {
+        let limit = largest_page_bytes(page_size);
+        let too_large = |size: &str| {
+            Error::EverflowApi(format!(
+                "page {page} from {} is {size}, more than {page_size} rows can take ({:.1} MiB at most): not a page of the conversions report; check --api-base",
+                self.settings.base,
+                limit as f64 / (1024.0 * 1024.0)
+            ))
+        };
+        let announced = response
+            .header("Content-Length")
+            .and_then(|length| length.trim().parse::<u64>().ok());
+        if let Some(length) = announced.filter(|length| *length > limit) {
+            return Err(too_large(&format!("announced as {length} bytes")));
+        }
+        let mut body = Vec::new();
         response
             .into_reader()
-            .take(LARGEST_PAGE_BYTES)
-            .read_to_string(&mut body)
+            .take(limit + 1)
+            .read_to_end(&mut body)
             .map_err(|e| {
                 Error::EverflowApi(format!(
                     "a page from {} could not be read: {}",
@@ -121,7 +143,16 @@ impl ReportingClient {
                     self.settings.key.redact(&e.to_string())
                 ))
             })?;
-        Ok(body)
+        if body.len() as u64 > limit {
+            return Err(too_large(&format!("longer than {limit} bytes")));
+        }
+        String::from_utf8(body).map_err(|e| {
+            Error::EverflowApi(format!(
+                "page {page} from {} is not UTF-8 text (at byte {}): not a page of the conversions report",
+                self.settings.base,
+                e.utf8_error().valid_up_to()
+            ))
+        })
     }
 
     fn gave_up(&self, why: &str) -> Error {
@@ -156,6 +187,13 @@ impl ReportingClient {
             self.settings.base
         ))
     }
+}
+
+/// The most bytes a page of `page_size` rows is read to.
+fn largest_page_bytes(page_size: u64) -> u64 {
+    page_size
+        .saturating_mul(ROW_BYTES)
+        .saturating_add(ENVELOPE_BYTES)
 }
 
 /// The `error` of Everflow's error body `{"error":"…"}`, shortened.

@@ -23,6 +23,11 @@ const TIMEZONE_UTC: u32 = 67;
 /// is read as its two halves, and so on, so memory stays bounded by this
 /// whatever a day's volume.
 pub const MOST_ROWS: u64 = 10_000;
+/// The bytes of rows one window may hold: a window whose rows take more is
+/// read as its halves too (or refused when it cannot be halved), so that
+/// rows larger than Everflow's keep memory bounded as well (serve's
+/// background runs: RELIABILITY.md).
+const MOST_ROW_BYTES: u64 = 24 * 1024 * 1024;
 
 #[derive(Debug, Default)]
 pub struct WindowRead {
@@ -120,6 +125,8 @@ fn read_pages(
         ..WindowRead::default()
     };
     let mut first_total = None;
+    // Rows received over the pages, and the bytes of those kept.
+    let (mut received, mut held_bytes) = (0u64, 0u64);
     for page in 1..=MOST_PAGES {
         let body = client.page(request, page, PAGE_SIZE)?;
         let envelope: Envelope<'_> = serde_json::from_str(&body).map_err(|e| {
@@ -134,6 +141,8 @@ fn read_pages(
             total_count: None,
         });
         let total = paging.total_count.unwrap_or(rows_here);
+        received += rows_here;
+        check_page(page, rows_here, &paging, received, total)?;
         if page == 1 && most_rows.is_some_and(|most| total > most) {
             return Ok(None);
         }
@@ -151,11 +160,22 @@ fn read_pages(
                         .conversion_time
                         .is_none_or(|t| window.contains(t));
                     if in_window {
+                        held_bytes += row.raw.len() as u64;
                         by_id.entry(row.conversion_id().to_owned()).or_insert(row);
                     }
                 }
                 Err(why) => read.unreadable.push(why),
             }
+        }
+        if held_bytes > MOST_ROW_BYTES {
+            if most_rows.is_some() {
+                return Ok(None);
+            }
+            return Err(Error::EverflowApi(format!(
+                "the rows of {} take more than {} MiB, and the window cannot be read in shorter ones: not the documented report; check --api-base",
+                window.describe(),
+                MOST_ROW_BYTES / (1024 * 1024)
+            )));
         }
         let page_size = paging
             .page_size
@@ -172,4 +192,26 @@ fn read_pages(
     });
     read.rows = rows;
     Ok(Some(read))
+}
+
+/// Refuses a page with more rows than were asked for or than its own
+/// `page_size` says, or rows beyond the report's `total_count` (`received`
+/// counts this page's): an API that does not keep to its own sizes is not
+/// trusted with the archive.
+fn check_page(page: u64, rows_here: u64, paging: &Paging, received: u64, total: u64) -> Result<()> {
+    let most = paging
+        .page_size
+        .filter(|size| *size > 0)
+        .map_or(PAGE_SIZE, |size| size.min(PAGE_SIZE));
+    if rows_here > most {
+        return Err(Error::EverflowApi(format!(
+            "page {page} of the conversions report holds {rows_here} rows, more than the {most} asked for: not the documented report, so none of the window's rows were used; check --api-base"
+        )));
+    }
+    if received > total {
+        return Err(Error::EverflowApi(format!(
+            "the conversions report sent {received} rows by page {page}, more than its total_count of {total}: not the documented report, so none of the window's rows were used; check --api-base"
+        )));
+    }
+    Ok(())
 }

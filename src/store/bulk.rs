@@ -15,12 +15,16 @@ use crate::error::{Error, Result};
 /// Replies awaited at most before submitting more: deep enough for the
 /// writer to fill its batches, bounded so memory is too.
 const IN_FLIGHT: usize = 8192;
+/// Body bytes awaiting their commit at most (large bodies, which compress
+/// little, would otherwise be 8,192 of them).
+const IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
 pub struct BulkLoader {
     archive: Archive,
     writer: WriterHandle,
     compression: Arc<Compression>,
     pending: VecDeque<Pending>,
+    pending_bytes: usize,
     outcomes: BTreeMap<&'static str, u64>,
 }
 
@@ -28,6 +32,7 @@ pub struct BulkLoader {
 struct Pending {
     reply: DeliveryReply,
     base: Option<(BaseKey, Vec<u8>)>,
+    bytes: usize,
 }
 
 impl BulkLoader {
@@ -40,6 +45,7 @@ impl BulkLoader {
             compression: archive.compression(),
             archive,
             pending: VecDeque::new(),
+            pending_bytes: 0,
             outcomes: BTreeMap::new(),
         })
     }
@@ -54,7 +60,15 @@ impl BulkLoader {
     /// only for a body that may become its resource's base (offers,
     /// advertisers, partners), so that later versions are kept against it.
     pub fn submit(&mut self, delivery: IncomingDelivery, raw: Option<Vec<u8>>) -> Result<()> {
-        if self.pending.len() >= IN_FLIGHT {
+        let bytes = delivery.body.bytes.len()
+            + delivery
+                .whole_if_reference_gone
+                .as_ref()
+                .map_or(0, |b| b.len())
+            + raw.as_ref().map_or(0, Vec::len);
+        while self.pending.len() >= IN_FLIGHT
+            || (!self.pending.is_empty() && self.pending_bytes + bytes > IN_FLIGHT_BYTES)
+        {
             self.settle_one()?;
         }
         let base = match (delivery.base_key.clone(), raw) {
@@ -65,7 +79,8 @@ impl BulkLoader {
             .writer
             .submit_waiting(delivery)
             .map_err(|rejected| writer_failed(format!("{rejected:?}")))?;
-        self.pending.push_back(Pending { reply, base });
+        self.pending_bytes += bytes;
+        self.pending.push_back(Pending { reply, base, bytes });
         Ok(())
     }
 
@@ -82,6 +97,7 @@ impl BulkLoader {
         let Some(pending) = self.pending.pop_front() else {
             return Ok(());
         };
+        self.pending_bytes -= pending.bytes;
         let stored = pending
             .reply
             .blocking_recv()
@@ -95,6 +111,11 @@ impl BulkLoader {
         }
         *self.outcomes.entry(stored.outcome.as_str()).or_default() += 1;
         Ok(())
+    }
+
+    /// How many deliveries committed so far got each outcome.
+    pub fn outcomes(&self) -> &BTreeMap<&'static str, u64> {
+        &self.outcomes
     }
 
     /// Deliveries committed so far.

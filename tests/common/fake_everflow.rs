@@ -3,11 +3,14 @@
 //! `X-Eflow-API-Key` (401 otherwise), `page`/`page_size` in the query string
 //! (page sizes capped as Everflow may cap them), the `{from, to}` window in
 //! UTC read inclusive, and the `{conversions, paging}` envelope. Scripted
-//! answers (429 with or without Retry-After, 500) come first when queued.
+//! answers (429 with or without Retry-After, 500) come first when queued;
+//! a [`Hostile`] answer replaces the report for an API that does not keep
+//! to its own sizes.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
@@ -21,6 +24,20 @@ pub struct Scripted {
     pub status: u16,
     pub retry_after: Option<&'static str>,
 }
+
+/// What a broken or hostile API answers instead of the report, to every
+/// request carrying the key.
+#[derive(Debug, Clone)]
+pub enum Hostile {
+    /// This text as the body of a 200.
+    Page(String),
+    /// A 200 whose body never ends (rows, for as long as the client reads),
+    /// announcing this `Content-Length` when given.
+    Endless { content_length: Option<u64> },
+}
+
+/// An endless body stops here, should a client never stop reading.
+const ENDLESS_CAP: u64 = 3 << 30;
 
 /// One request as received.
 #[derive(Debug, Clone)]
@@ -43,12 +60,15 @@ struct State {
     arriving: VecDeque<Value>,
     /// Every page 2 is answered this late.
     slow_second_page: Option<std::time::Duration>,
+    hostile: Option<Hostile>,
 }
 
 pub struct FakeEverflow {
     pub base: String,
     key: String,
     state: Arc<Mutex<State>>,
+    /// Bytes of hostile answers written so far.
+    sent: Arc<AtomicU64>,
 }
 
 impl FakeEverflow {
@@ -63,17 +83,20 @@ impl FakeEverflow {
             ..State::default()
         }));
         let shared = Arc::clone(&state);
+        let sent = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&sent);
         let expected = key.to_owned();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let _ = answer(stream, &expected, &shared);
+                let _ = answer(stream, &expected, &shared, &counted);
             }
         });
         FakeEverflow {
             base,
             key: key.to_owned(),
             state,
+            sent,
         }
     }
 
@@ -94,6 +117,16 @@ impl FakeEverflow {
         self.state.lock().expect("state").slow_second_page = Some(delay);
     }
 
+    pub fn hostile(&self, answer: Hostile) {
+        self.state.lock().expect("state").hostile = Some(answer);
+    }
+
+    /// Bytes of hostile answers written to clients so far (the kernel's
+    /// socket buffers hold a few MB of them unread).
+    pub fn hostile_bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+
     pub fn seen(&self) -> Vec<Seen> {
         self.state.lock().expect("state").seen.clone()
     }
@@ -103,7 +136,12 @@ impl FakeEverflow {
     }
 }
 
-fn answer(stream: TcpStream, key: &str, state: &Mutex<State>) -> std::io::Result<()> {
+fn answer(
+    stream: TcpStream,
+    key: &str,
+    state: &Mutex<State>,
+    sent: &AtomicU64,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
@@ -138,6 +176,14 @@ fn answer(stream: TcpStream, key: &str, state: &Mutex<State>) -> std::io::Result
         .refused_from
         .as_deref()
         .is_some_and(|prefix| from.starts_with(prefix));
+    let hostile = state
+        .hostile
+        .clone()
+        .filter(|_| state.scripted.is_empty() && sent_key.as_deref() == Some(key));
+    if let Some(hostile) = hostile {
+        drop(state);
+        return answer_hostile(stream, &hostile, sent);
+    }
     let (status, retry_after, reply) = if let Some(scripted) = state.scripted.pop_front() {
         let reply = json!({"error": "scripted"});
         (scripted.status, scripted.retry_after, reply)
@@ -180,6 +226,35 @@ fn answer(stream: TcpStream, key: &str, state: &Mutex<State>) -> std::io::Result
         write!(out, "Retry-After: {seconds}\r\n")?;
     }
     write!(out, "\r\n{reply}")?;
+    out.flush()
+}
+
+fn answer_hostile(mut out: TcpStream, hostile: &Hostile, sent: &AtomicU64) -> std::io::Result<()> {
+    match hostile {
+        Hostile::Page(text) => {
+            write!(
+                out,
+                "HTTP/1.1 200 X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                text.len()
+            )?;
+            out.write_all(text.as_bytes())?;
+            sent.fetch_add(text.len() as u64, Ordering::Relaxed);
+        }
+        Hostile::Endless { content_length } => {
+            write!(out, "HTTP/1.1 200 X\r\nContent-Type: application/json\r\n")?;
+            if let Some(length) = content_length {
+                write!(out, "Content-Length: {length}\r\n")?;
+            }
+            write!(out, "Connection: close\r\n\r\n{{\"conversions\":[")?;
+            let row = format!(r#"{{"conversion_id":"1","sub1":"{}"}},"#, "x".repeat(1000));
+            let chunk = row.repeat(64);
+            // Until the client hangs up (the write fails).
+            while sent.load(Ordering::Relaxed) < ENDLESS_CAP {
+                out.write_all(chunk.as_bytes())?;
+                sent.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            }
+        }
+    }
     out.flush()
 }
 
