@@ -4,8 +4,8 @@ use crate::config::ServeConfig;
 use crate::error::Result;
 use crate::logging;
 use crate::server::{self, Startup};
-use crate::store::ArchiveState;
 use crate::store::open::SCHEMA_VERSION;
+use crate::store::{ArchiveState, DiskAtStart};
 
 use super::urls::webhook_urls;
 
@@ -97,6 +97,9 @@ fn announce(config: &ServeConfig, startup: &Startup) {
     let scheme = if startup.https { "https" } else { "http" };
     say(&format!("listening on {scheme}://{}", startup.local_addr));
     say(&settings_summary(config, startup));
+    if let Some(disk) = startup.disk.filter(|disk| disk.low) {
+        warn_disk_low(config, disk);
+    }
     if let Some(plan) = &config.reconcile {
         say(&format!(
             "reconciling with {} every {} s, {} s back (first run in {} s)",
@@ -149,6 +152,27 @@ fn announce(config: &ServeConfig, startup: &Startup) {
         } else {
             eprintln!("  {url}");
         }
+    }
+}
+
+/// Starting anyway, since space may be freed while serve runs (deliveries
+/// then resume by themselves), but saying at once why every delivery will
+/// be refused rather than letting the first 503 tell.
+fn warn_disk_low(config: &ServeConfig, disk: DiskAtStart) {
+    const MIB: u64 = 1024 * 1024;
+    let dir = match config.db.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.display().to_string(),
+        _ => ".".to_owned(),
+    };
+    let line = format!(
+        "warning: only {} MiB free on the archive's disk ({dir}), less than --disk-reserve {} MiB: every delivery is refused (503 disk_full, Everflow retries) and /healthz answers 503 until there is room. Free space on that disk, or start with a smaller --disk-reserve (EVARCHIVE_DISK_RESERVE; 0 turns the reserve off); deliveries resume by themselves once there is room",
+        disk.free_bytes / MIB,
+        config.disk_reserve / MIB,
+    );
+    if logging::is_json() {
+        tracing::warn!("{line}");
+    } else {
+        eprintln!("evarchive: {line}");
     }
 }
 

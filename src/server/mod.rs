@@ -36,7 +36,7 @@ use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::reconcile::{ReconcileTally, Reconciler};
-use crate::store::{Archive, ArchiveOptions, ArchiveState};
+use crate::store::{Archive, ArchiveOptions, ArchiveState, DiskAtStart};
 
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
 const SHUTDOWN_GRACE_SECONDS: u64 = 10;
@@ -55,6 +55,9 @@ pub struct Startup {
     pub https: bool,
     /// Where Everflow reaches us: --public-url, or the listening address.
     pub url_base: String,
+    /// The archive's disk as found at start (below the reserve: deliveries
+    /// are refused until space is freed, which start-up says).
+    pub disk: Option<DiskAtStart>,
 }
 
 /// A bound, started server. Await `run` to serve until stopped.
@@ -148,6 +151,7 @@ pub fn serve(
         local_addr,
         https: tls.is_some(),
         url_base: url_base(config, &listener, tls.is_some())?,
+        disk: archive.disk_at_start(),
     };
     let unauthorized = Arc::new(Unauthorized::default());
     let summaries = Arc::clone(&unauthorized);

@@ -40,6 +40,15 @@ pub struct ArchiveOptions {
     pub retention: Option<RetentionRules>,
 }
 
+/// The archive's disk as found at start.
+#[derive(Debug, Clone, Copy)]
+pub struct DiskAtStart {
+    pub free_bytes: u64,
+    /// Below `--disk-reserve` plus the WAL: deliveries are refused (503)
+    /// until space is freed.
+    pub low: bool,
+}
+
 /// Read connections for health checks; the CLI reads with its own connections.
 const READ_POOL_SIZE: u32 = 4;
 
@@ -53,6 +62,7 @@ pub struct Archive {
     trainer: Trainer,
     retainer: Option<Retainer>,
     health: Arc<ArchiveHealth>,
+    disk_at_start: Option<DiskAtStart>,
     compression: Arc<Compression>,
     reads: ReadPool,
     /// Released last, when the archive is dropped (or the process ends).
@@ -85,6 +95,16 @@ impl Archive {
         let dictionaries = Arc::new(Dictionaries::load(&conn)?);
         let health = Arc::new(ArchiveHealth::default());
         disk.take_reserve();
+        // Measured now, not at the checkpointer's first pass: a disk already
+        // below the reserve is said at start, and /healthz says so from its
+        // first answer.
+        let disk_at_start = disk.free_bytes().ok().map(|free| DiskAtStart {
+            free_bytes: free,
+            low: disk.is_low(free),
+        });
+        if let Some(measured) = disk_at_start {
+            health.record_disk(measured.free_bytes, measured.low);
+        }
         let checkpointer = Checkpointer::spawn(
             path,
             checkpointer::Watch {
@@ -124,6 +144,7 @@ impl Archive {
             trainer,
             retainer,
             health,
+            disk_at_start,
             compression: Arc::new(Compression::new(dictionaries)),
             reads,
             _lock: lock,
@@ -147,6 +168,12 @@ impl Archive {
     /// A handle on the writer, for each HTTP worker.
     pub fn writer(&self) -> WriterHandle {
         self.writer.handle()
+    }
+
+    /// Free space on the archive's disk when it was opened, and whether it
+    /// was already below the reserve (every delivery then waits for room).
+    pub fn disk_at_start(&self) -> Option<DiskAtStart> {
+        self.disk_at_start
     }
 
     pub fn health(&self) -> Arc<ArchiveHealth> {

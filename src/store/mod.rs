@@ -32,7 +32,7 @@ mod typed_rows;
 pub mod writer;
 mod zstd_contexts;
 
-pub use archive::{Archive, ArchiveOptions};
+pub use archive::{Archive, ArchiveOptions, DiskAtStart};
 pub use incoming::{DeliveryOutcome, IncomingDelivery, Refusal, StoredDelivery};
 pub use open::{ArchiveState, OpenMode, open_archive};
 pub use pool::{ReadPool, read_pool};
