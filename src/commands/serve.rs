@@ -1,5 +1,7 @@
 //! `evarchive serve`: run the webhook receiver until stopped.
 
+use std::io::IsTerminal;
+
 use crate::config::ServeConfig;
 use crate::error::Result;
 use crate::logging;
@@ -130,13 +132,25 @@ fn announce(config: &ServeConfig, startup: &Startup) {
             startup.local_addr.ip()
         ));
     }
-    // The secret is printed once, when it is made; later start-ups (which a
-    // service manager keeps in its log) print the URLs without it.
-    let token = if startup.token_generated {
+    // The secret is printed once, when it is made, and only to a terminal:
+    // a service manager keeps stderr in its journal. Later start-ups print
+    // the URLs without it.
+    let token = if startup.token_generated && std::io::stderr().is_terminal() {
         say(
             "generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type (`evarchive token` prints them again):",
         );
         Some(startup.token.as_str())
+    } else if startup.token_generated {
+        say(
+            "generated a webhook token and kept it in the archive; it is not printed here, since stderr is not a terminal and service logs keep it: `evarchive token` prints the URLs with it. The URLs, each with ?token= and that token:",
+        );
+        None
+    } else if let Some(file) = &config.token_file {
+        say(&format!(
+            "webhook URLs, with the token of {} in place of $EVARCHIVE_TOKEN:",
+            file.display()
+        ));
+        Some("$EVARCHIVE_TOKEN")
     } else if config.token.is_some() {
         say("webhook URLs, with your --token in place of $EVARCHIVE_TOKEN:");
         Some("$EVARCHIVE_TOKEN")

@@ -14,6 +14,7 @@ mod routes;
 pub mod staleness;
 mod state;
 mod tls;
+mod token_check;
 mod unauthorized;
 mod webhook;
 
@@ -27,15 +28,16 @@ use actix_web::{App, HttpServer, web};
 pub use auth::generate_token;
 pub use error::WebhookError;
 
-use self::auth::TokenCheck;
 use self::budget::BodyBudget;
 use self::metrics::{Metrics, StoreView};
 use self::staleness::StaleWatch;
 use self::state::AppState;
+use self::token_check::TokenCheck;
 use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::reconcile::{ReconcileTally, Reconciler};
+use crate::store::webhook_tokens::webhook_tokens;
 use crate::store::{Archive, ArchiveOptions, ArchiveState, DiskAtStart};
 
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
@@ -135,6 +137,17 @@ fn listening_address(listener: &TcpListener) -> Result<SocketAddr> {
     })
 }
 
+/// The token given to serve, for good; or the archive's, following its
+/// rotations.
+fn token_check(config: &ServeConfig, archive: &Archive, token: &str) -> Result<TokenCheck> {
+    if config.token.is_some() {
+        return Ok(TokenCheck::fixed(token));
+    }
+    let reads = archive.reads();
+    let tokens = webhook_tokens(&*reads.get()?)?;
+    Ok(TokenCheck::from_archive(token, &tokens, reads))
+}
+
 /// Serves `archive` on `listener` (HTTPS with `tls`).
 pub fn serve(
     config: &ServeConfig,
@@ -162,6 +175,15 @@ pub fn serve(
             summaries.flush();
         }
     });
+    let token_check = Arc::new(token_check(config, &archive, token)?);
+    let rereading = Arc::clone(&token_check);
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(token_check::REREAD_EVERY);
+        loop {
+            every.tick().await;
+            rereading.refresh().await;
+        }
+    });
     let stale_watch = StaleWatch::starting_now(config.stale_after.clone());
     let reconcile_tally = config
         .reconcile
@@ -170,7 +192,7 @@ pub fn serve(
     let state = web::Data::new(AppState {
         writer: archive.writer(),
         reads: archive.reads(),
-        token: TokenCheck::new(token),
+        token: token_check,
         max_body: config.max_body,
         body_timeout: config.body_timeout,
         // Joining a body's chunks holds it twice for a moment: two maximal

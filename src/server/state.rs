@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::auth::TokenCheck;
 use super::budget::BodyBudget;
 use super::metrics::Metrics;
 use super::staleness::StaleWatch;
+use super::token_check::TokenCheck;
 use super::unauthorized::Unauthorized;
 use crate::store::compression::Compression;
 use crate::store::health::ArchiveHealth;
@@ -14,7 +14,8 @@ use crate::store::{ReadPool, WriterHandle};
 pub struct AppState {
     pub writer: WriterHandle,
     pub reads: ReadPool,
-    pub token: TokenCheck,
+    /// The tokens accepted, as rotations change them.
+    pub token: Arc<TokenCheck>,
     pub max_body: usize,
     /// How long a body may take to arrive.
     pub body_timeout: std::time::Duration,

@@ -29,6 +29,7 @@ pub mod serve_lock;
 pub mod settings;
 mod trainer;
 mod typed_rows;
+pub mod webhook_tokens;
 pub mod writer;
 mod zstd_contexts;
 

@@ -29,12 +29,22 @@ impl ServeProcess {
 
     /// The same with `env` set (e.g. `EVARCHIVE_LOG`).
     pub fn start_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> ServeProcess {
+        let mut args = vec!["--token", TOKEN];
+        args.extend_from_slice(extra);
+        ServeProcess::start_as(db, &args, env)
+    }
+
+    /// `evarchive --db DB serve --listen 127.0.0.1:0 ARGS…`, with no token
+    /// of the test's unless ARGS give one (the archive's otherwise).
+    pub fn start_as(db: &Path, args: &[&str], env: &[(&str, &str)]) -> ServeProcess {
         let mut child = Command::cargo_bin("evarchive")
             .expect("binary")
             .arg("--db")
             .arg(db)
-            .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
-            .args(extra)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("EVARCHIVE_TOKEN")
+            .env_remove("EVARCHIVE_TOKEN_FILE")
             // A small disk reserve unless the test says otherwise: tests run
             // many servers at once.
             .env("EVARCHIVE_DISK_RESERVE", "1")
