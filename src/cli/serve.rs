@@ -109,6 +109,13 @@ pub struct ServeArgs {
     )]
     pub reconcile_window: String,
 
+    /// Serve the archive now at --db even though the marker beside it
+    /// (.NAME.created) names another archive, i.e. one copied or moved into
+    /// place on purpose; the marker then names this one. Not needed for a
+    /// backup of the same archive restored in place.
+    #[arg(long)]
+    pub adopt_archive: bool,
+
     #[command(flatten)]
     pub api: crate::cli::ApiArgs,
 

@@ -49,6 +49,9 @@ pub struct ServeConfig {
     pub retention: Option<RetentionRules>,
     /// `--reconcile-every`: reconcile with Everflow's API in the background.
     pub reconcile: Option<BackgroundPlan>,
+    /// `--adopt-archive`: serve the archive in place though its marker names
+    /// another one.
+    pub adopt_archive: bool,
 }
 
 /// The PEM files HTTPS is served with. Only their presence as a pair is checked
@@ -90,6 +93,7 @@ impl ServeConfig {
             stale_after: Vec::new(),
             retention: None,
             reconcile: None,
+            adopt_archive: false,
         }
     }
 
@@ -161,6 +165,7 @@ impl ServeConfig {
                 })
                 .transpose()?,
             reconcile,
+            adopt_archive: args.adopt_archive,
         })
     }
 }

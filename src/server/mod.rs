@@ -116,6 +116,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             training: config.training,
             webhook_url_base: Some(url_base),
             retention: config.retention,
+            adopt_archive: config.adopt_archive,
         },
     )?;
     serve(config, listener, tls, archive)
@@ -201,6 +202,7 @@ pub fn serve(
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
         compression: archive.compression(),
+        restore_gap: archive.restore_gap(),
         stale_watch: stale_watch.clone(),
         metrics: Arc::new(Metrics::new(StoreView {
             db: archive.path().to_owned(),

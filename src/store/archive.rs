@@ -6,14 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::acknowledged::Acknowledged;
 use super::bodies::Dictionaries;
 use super::checkpointer::{self, Checkpointer};
 use super::compression::Compression;
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
-use super::identity::ArchiveFile;
+use super::identity::{self, ArchiveFile};
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::{ReadPool, read_pool};
+use super::restore_gap::RestoreGap;
 use super::retention::{Retainer, RetentionRules};
 use super::serve_lock::ServeLock;
 use super::settings;
@@ -38,6 +40,9 @@ pub struct ArchiveOptions {
     pub webhook_url_base: Option<String>,
     /// `serve --retain`: prune in the background.
     pub retention: Option<RetentionRules>,
+    /// `serve --adopt-archive`: serve the archive in place even if its
+    /// marker names another one (see `identity`).
+    pub adopt_archive: bool,
 }
 
 /// The archive's disk as found at start.
@@ -63,6 +68,8 @@ pub struct Archive {
     retainer: Option<Retainer>,
     health: Arc<ArchiveHealth>,
     disk_at_start: Option<DiskAtStart>,
+    acknowledged: Arc<Acknowledged>,
+    restore_gap: Option<RestoreGap>,
     compression: Arc<Compression>,
     reads: ReadPool,
     /// Released last, when the archive is dropped (or the process ends).
@@ -75,6 +82,9 @@ impl Archive {
     /// the checkpointer.
     pub fn open(path: &Path, options: ArchiveOptions) -> Result<Archive> {
         let lock = ServeLock::take(path)?;
+        if options.adopt_archive {
+            identity::adopt(path)?;
+        }
         let (conn, state) = open_archive(path, OpenMode::Serve)?;
         // A WAL left large by a full disk is emptied before anything is
         // written, giving the reserve up if that is what it takes.
@@ -82,7 +92,12 @@ impl Archive {
         if let Err(e) = disk.make_room(&conn) {
             tracing::warn!("cannot empty the WAL at start: {e}");
         }
-        prove_writable(&conn, path)?;
+        let archive_id = prove_writable(&conn, path)?;
+        let (acknowledged, restore_gap) = Acknowledged::open(path, &conn, &archive_id)?;
+        if let Some(gap) = &restore_gap {
+            tracing::warn!("{}", gap.describe());
+        }
+        let acknowledged = Arc::new(acknowledged);
         // The checkpointer thread does this job, off the commit path.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
         let (token, token_generated) = match options.token {
@@ -111,12 +126,14 @@ impl Archive {
                 file: ArchiveFile::at(path)?,
                 disk,
                 health: Arc::clone(&health),
+                acknowledged: Arc::clone(&acknowledged),
             },
         )?;
         let reads = read_pool(path, READ_POOL_SIZE)?;
         let watch = WriterWatch {
             file: ArchiveFile::at(path)?,
             health: Arc::clone(&health),
+            acknowledged: Arc::clone(&acknowledged),
         };
         let writer = WriterThread::spawn(conn, options.writer_limits, watch).map_err(|source| {
             Error::Io {
@@ -145,6 +162,8 @@ impl Archive {
             retainer,
             health,
             disk_at_start,
+            acknowledged,
+            restore_gap,
             compression: Arc::new(Compression::new(dictionaries)),
             reads,
             _lock: lock,
@@ -176,6 +195,12 @@ impl Archive {
         self.disk_at_start
     }
 
+    /// Whether the archive was found older than what was acknowledged into
+    /// it (restored from a backup).
+    pub fn restore_gap(&self) -> Option<RestoreGap> {
+        self.restore_gap.clone()
+    }
+
     pub fn health(&self) -> Arc<ArchiveHealth> {
         Arc::clone(&self.health)
     }
@@ -202,5 +227,6 @@ impl Archive {
         self.trainer.stop();
         self.writer.stop();
         self.checkpointer.stop();
+        self.acknowledged.persist_now();
     }
 }

@@ -1,6 +1,7 @@
 //! SQLite: opening the archive, the single writer, and the read pool. This is
 //! the only place that knows SQL.
 
+pub mod acknowledged;
 mod apply;
 mod archive;
 pub mod backup;
@@ -24,6 +25,7 @@ pub mod read;
 pub mod references;
 pub mod reindex;
 mod reread;
+pub mod restore_gap;
 pub mod retention;
 pub mod serve_lock;
 pub mod settings;

@@ -67,6 +67,11 @@ pub fn archive_id(conn: &Connection, candidate: String) -> rusqlite::Result<Stri
     )
 }
 
+/// The archive's id, if it has one yet (without making one).
+pub fn stored_archive_id(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    get(conn, ARCHIVE_ID)
+}
+
 /// Notes when `serve` started: a real write, so a start on an archive that
 /// cannot be written fails at once instead of refusing every delivery later.
 pub fn record_start(conn: &Connection) -> rusqlite::Result<()> {

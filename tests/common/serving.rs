@@ -134,6 +134,36 @@ impl Drop for ServeProcess {
     }
 }
 
+/// `evarchive --db DB serve --listen 127.0.0.1:0 --token TOKEN EXTRA…`,
+/// expected to refuse to start: its exit code and stderr (killed after 10 s
+/// if it starts after all).
+pub fn serve_refusing(db: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
+        .args(extra)
+        .env("EVARCHIVE_DISK_RESERVE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 /// Starts a POST of `body` to `/webhooks/{kind}` and sends all but its last
 /// `held_back` bytes.
 pub fn start_upload(stream: &mut TcpStream, kind: &str, body: &[u8], held_back: usize) {
