@@ -174,3 +174,54 @@ fn an_unusable_token_file_is_a_bad_command_line() {
     );
     assert_eq!(both.code, Some(2), "{}", both.stderr);
 }
+
+#[test]
+fn on_a_terminal_the_first_start_prints_the_urls_with_the_token() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("archive.db");
+    let binary = assert_cmd::cargo::cargo_bin("evarchive");
+    // script(1) runs serve on a pseudo-terminal, as someone at a shell would.
+    let spawned = Command::new("script")
+        .args(["-qfec"])
+        .arg(format!(
+            "{} --db {} serve --listen 127.0.0.1:0 --disk-reserve 1",
+            binary.display(),
+            db.display()
+        ))
+        .arg("/dev/null")
+        .env_remove("EVARCHIVE_TOKEN")
+        .env_remove("EVARCHIVE_TOKEN_FILE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = spawned else {
+        eprintln!("skipped: script(1), to give serve a terminal, is not installed");
+        return;
+    };
+    let mut urls = Vec::new();
+    let mut said = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
+        let line = line.expect("line").trim().to_owned();
+        said.push(line.clone());
+        if line.starts_with("http://") && line.contains("?token=") {
+            urls.push(line);
+        }
+        if urls.len() == 13 || said.len() > 40 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(urls.len(), 13, "{said:#?}");
+    assert!(
+        said.iter()
+            .any(|line| line.contains("paste these URLs into Everflow")),
+        "{said:#?}"
+    );
+    let token = token_of(&urls[0]);
+    let (kept, _) = token_command(&db, &[]);
+    assert_eq!(token, kept);
+}
