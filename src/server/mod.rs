@@ -140,7 +140,7 @@ fn listening_address(listener: &TcpListener) -> Result<SocketAddr> {
 
 /// The token given to serve, for good; or the archive's, following its
 /// rotations.
-fn token_check(config: &ServeConfig, archive: &Archive, token: &str) -> Result<TokenCheck> {
+fn accepted_tokens(config: &ServeConfig, archive: &Archive, token: &str) -> Result<TokenCheck> {
     if config.token.is_some() {
         return Ok(TokenCheck::fixed(token));
     }
@@ -176,7 +176,7 @@ pub fn serve(
             summaries.flush();
         }
     });
-    let token_check = Arc::new(token_check(config, &archive, token)?);
+    let token_check = Arc::new(accepted_tokens(config, &archive, token)?);
     let rereading = Arc::clone(&token_check);
     actix_web::rt::spawn(async move {
         let mut every = actix_web::rt::time::interval(token_check::REREAD_EVERY);
