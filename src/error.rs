@@ -61,6 +61,16 @@ pub enum Error {
     },
 
     #[error(
+        "{path} is not the archive kept there: {marker} names archive {expected}, but this file is {found}. Another archive was copied or moved into place; it was left untouched. Put the right archive back, or, to serve this file here from now on, start once with `evarchive serve --adopt-archive` (or delete {marker})"
+    )]
+    ArchiveMismatch {
+        path: PathBuf,
+        marker: PathBuf,
+        expected: String,
+        found: String,
+    },
+
+    #[error(
         "cannot write to the archive {path} ({why}): serve needs to write the file and create files beside it. Check the permissions of the file and its directory, the filesystem's mount options (read-only?), immutable attributes (lsattr) and free space"
     )]
     NotWritable { path: PathBuf, why: String },

@@ -6,12 +6,9 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::CommandCargoExt;
-use common::serving::ServeProcess;
+use common::serving::{ServeProcess, serve_refusing};
 use common::{TOKEN, reply_of, sample};
 
 fn post(serve: &ServeProcess, kind: &str, body: &[u8]) -> common::Reply {
@@ -40,33 +37,6 @@ fn until_refused(serve: &ServeProcess) -> common::Reply {
             return reply;
         }
     }
-}
-
-/// `serve` on `db`, which is expected to refuse to start: its exit code and
-/// stderr (killed after 10 s if it starts after all).
-fn serve_refusing(db: &Path) -> (Option<i32>, String) {
-    let mut child = Command::cargo_bin("evarchive")
-        .expect("binary")
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("runs");
-    let started = Instant::now();
-    while child.try_wait().expect("wait").is_none() {
-        if started.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().expect("output");
-    (
-        output.status.code(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 #[test]
@@ -110,7 +80,7 @@ fn a_deleted_archive_is_noticed_and_never_silently_replaced() {
     );
 
     // The next start refuses to make a new, empty archive in its place.
-    let (code, stderr) = serve_refusing(&db);
+    let (code, stderr) = serve_refusing(&db, &[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("there is no archive at"), "{stderr}");
     assert!(stderr.contains(".archive.db.created"), "{stderr}");
@@ -163,7 +133,7 @@ fn an_archive_that_cannot_be_written_stops_serve_at_start() {
             return;
         }
     };
-    let (code, stderr) = serve_refusing(&place.path().join("archive.db"));
+    let (code, stderr) = serve_refusing(&place.path().join("archive.db"), &[]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("cannot write to the archive"), "{stderr}");
 }

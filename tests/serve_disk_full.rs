@@ -116,3 +116,45 @@ fn a_wal_that_fills_the_disk_is_given_back_and_nothing_is_lost() {
         acknowledged.len() - 2
     );
 }
+
+#[test]
+fn a_disk_already_below_the_reserve_is_said_at_start() {
+    let dir = tempfile::tempdir().expect("dir");
+    let stats = rustix::fs::statvfs(dir.path()).expect("statvfs");
+    let free_mib = stats.f_bavail.saturating_mul(stats.f_frsize) / (1024 * 1024);
+    // More than the disk has: no reserve file can be made, and the floor is
+    // out of reach until space is freed.
+    let reserve = (free_mib + 1024).to_string();
+    let db = dir.path().join("archive.db");
+    let serve = ServeProcess::start(&db, &["--disk-reserve", &reserve]);
+    // /healthz says so from its first answer, and deliveries wait for room.
+    let first = health(&serve);
+    assert_eq!(first.status, 503, "{:?}", first.json);
+    assert!(
+        first.json["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("the disk is nearly full")),
+        "{:?}",
+        first.json
+    );
+    let refused = post_conversion(&serve, 1);
+    assert_eq!(refused.json["error"], "disk_full", "{:?}", refused.json);
+    wait_until("the warning", Duration::from_secs(5), || {
+        serve.logged().contains("warning: only")
+    });
+    let logged = serve.logged();
+    let warning = logged
+        .lines()
+        .find(|line| line.contains("warning: only"))
+        .expect("warning line");
+    assert!(
+        warning.contains(&format!("less than --disk-reserve {reserve} MiB"))
+            && warning.contains("every delivery is refused")
+            && warning.contains("Free space on that disk, or start with a smaller --disk-reserve"),
+        "{warning}"
+    );
+    assert!(
+        !dir.path().join("archive.db-reserve").exists(),
+        "no reserve file"
+    );
+}

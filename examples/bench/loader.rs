@@ -28,6 +28,7 @@ impl Loader {
             token_candidate: String::new(),
             webhook_url_base: None,
             retention: None,
+            adopt_archive: false,
             // Train as soon as there are enough bodies, as a long-running
             // serve would have by then.
             training: TrainingRules {

@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo build --release
 //! cargo run --release --example bench -- fsync
+//! cargo run --release --example bench -- note    [--dir .] [--count 500]
 //! cargo run --release --example bench -- startup
 //! cargo run --release --example bench -- ingest  [--conns 1,8,64,256] [--seconds 30] [--runs 3] [--mix conversions]
 //! cargo run --release --example bench -- references [--seconds 30] [--runs 3]
@@ -25,6 +26,7 @@ mod export;
 mod fsync;
 mod ingest;
 mod loader;
+mod note;
 mod process;
 mod query;
 mod readers;
@@ -40,7 +42,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         eprintln!(
-            "usage: bench setup|fsync|startup|ingest|readers|references|storage|bytes|build-archive|query|export [options]"
+            "usage: bench setup|fsync|note|startup|ingest|readers|references|storage|bytes|build-archive|query|export [options]"
         );
         return ExitCode::from(2);
     }
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
     let result = match command.as_str() {
         "setup" => process::install_tools(),
         "fsync" => fsync::run(&options),
+        "note" => note::run(&options),
         "ingest" => ingest::run(&options),
         "readers" => readers::run(&options),
         "references" => references::run(&options),

@@ -40,12 +40,27 @@ pub struct TokenArgs {
     #[arg(long, env = "EVARCHIVE_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// Replace the token with a new one and print the new URLs. A running
-    /// `serve` keeps accepting the old token until it is restarted; paste
-    /// the new URLs into Everflow, then restart it. Without effect if serve
-    /// runs with --token (EVARCHIVE_TOKEN), which overrides the archive's.
-    #[arg(long)]
+    /// Replace the token with a new one and print the new URLs. serve
+    /// (running or not) accepts the new token at once and the old one until
+    /// --grace ends or --retire-previous: paste the new URLs into Everflow
+    /// meanwhile. Without effect if serve runs with --token or --token-file,
+    /// which override the archive's.
+    #[arg(long, conflicts_with = "retire_previous")]
     pub rotate: bool,
+
+    /// With --rotate: how long the replaced token stays accepted (7d, 12h).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "7d",
+        requires = "rotate"
+    )]
+    pub grace: String,
+
+    /// Stop accepting the token the last --rotate replaced, before its grace
+    /// ends (a running serve stops within 5 seconds).
+    #[arg(long)]
+    pub retire_previous: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,10 +14,23 @@ pub struct ServeArgs {
     pub listen: String,
 
     /// The secret every delivery must carry, as `?token=SECRET` in the URL or as
-    /// `Authorization: Bearer SECRET`. Without it, a token is generated on first
-    /// start, kept in the archive, and the ready-to-paste URLs are printed.
+    /// `Authorization: Bearer SECRET`. Without it (or --token-file), a token is
+    /// generated on first start and kept in the archive (`evarchive token`
+    /// prints the URLs with it, `evarchive token --rotate` replaces it). A
+    /// value here shows in `ps`: prefer --token-file.
     #[arg(long, env = "EVARCHIVE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+
+    /// Read the secret (as --token takes it) from this file, e.g. one only
+    /// the service's user can read; surrounding whitespace is ignored. Read
+    /// once at start.
+    #[arg(
+        long,
+        env = "EVARCHIVE_TOKEN_FILE",
+        value_name = "PATH",
+        conflicts_with = "token"
+    )]
+    pub token_file: Option<PathBuf>,
 
     /// Largest body accepted, in bytes; larger deliveries get 413.
     #[arg(long, env = "EVARCHIVE_MAX_BODY", default_value_t = 10 * 1024 * 1024)]
@@ -106,6 +119,13 @@ pub struct ServeArgs {
         default_value = "3d"
     )]
     pub reconcile_window: String,
+
+    /// Serve the archive now at --db even though the marker beside it
+    /// (.NAME.created) names another archive, i.e. one copied or moved into
+    /// place on purpose; the marker then names this one. Not needed for a
+    /// backup of the same archive restored in place.
+    #[arg(long)]
+    pub adopt_archive: bool,
 
     #[command(flatten)]
     pub api: crate::cli::ApiArgs,

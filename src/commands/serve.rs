@@ -1,11 +1,13 @@
 //! `evarchive serve`: run the webhook receiver until stopped.
 
+use std::io::IsTerminal;
+
 use crate::config::ServeConfig;
 use crate::error::Result;
 use crate::logging;
 use crate::server::{self, Startup};
-use crate::store::ArchiveState;
 use crate::store::open::SCHEMA_VERSION;
+use crate::store::{ArchiveState, DiskAtStart};
 
 use super::urls::webhook_urls;
 
@@ -97,6 +99,9 @@ fn announce(config: &ServeConfig, startup: &Startup) {
     let scheme = if startup.https { "https" } else { "http" };
     say(&format!("listening on {scheme}://{}", startup.local_addr));
     say(&settings_summary(config, startup));
+    if let Some(disk) = startup.disk.filter(|disk| disk.low) {
+        warn_disk_low(config, disk);
+    }
     if let Some(plan) = &config.reconcile {
         say(&format!(
             "reconciling with {} every {} s, {} s back (first run in {} s)",
@@ -127,13 +132,25 @@ fn announce(config: &ServeConfig, startup: &Startup) {
             startup.local_addr.ip()
         ));
     }
-    // The secret is printed once, when it is made; later start-ups (which a
-    // service manager keeps in its log) print the URLs without it.
-    let token = if startup.token_generated {
+    // The secret is printed once, when it is made, and only to a terminal:
+    // a service manager keeps stderr in its journal. Later start-ups print
+    // the URLs without it.
+    let token = if startup.token_generated && std::io::stderr().is_terminal() {
         say(
             "generated a webhook token and kept it in the archive; paste these URLs into Everflow (Automation → Webhooks), one per event type (`evarchive token` prints them again):",
         );
         Some(startup.token.as_str())
+    } else if startup.token_generated {
+        say(
+            "generated a webhook token and kept it in the archive; it is not printed here, since stderr is not a terminal and service logs keep it: `evarchive token` prints the URLs with it. The URLs, each with ?token= and that token:",
+        );
+        None
+    } else if let Some(file) = &config.token_file {
+        say(&format!(
+            "webhook URLs, with the token of {} in place of $EVARCHIVE_TOKEN:",
+            file.display()
+        ));
+        Some("$EVARCHIVE_TOKEN")
     } else if config.token.is_some() {
         say("webhook URLs, with your --token in place of $EVARCHIVE_TOKEN:");
         Some("$EVARCHIVE_TOKEN")
@@ -149,6 +166,27 @@ fn announce(config: &ServeConfig, startup: &Startup) {
         } else {
             eprintln!("  {url}");
         }
+    }
+}
+
+/// Starting anyway, since space may be freed while serve runs (deliveries
+/// then resume by themselves), but saying at once why every delivery will
+/// be refused rather than letting the first 503 tell.
+fn warn_disk_low(config: &ServeConfig, disk: DiskAtStart) {
+    const MIB: u64 = 1024 * 1024;
+    let dir = match config.db.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.display().to_string(),
+        _ => ".".to_owned(),
+    };
+    let line = format!(
+        "warning: only {} MiB free on the archive's disk ({dir}), less than --disk-reserve {} MiB: every delivery is refused (503 disk_full, Everflow retries) and /healthz answers 503 until there is room. Free space on that disk, or start with a smaller --disk-reserve (EVARCHIVE_DISK_RESERVE; 0 turns the reserve off); deliveries resume by themselves once there is room",
+        disk.free_bytes / MIB,
+        config.disk_reserve / MIB,
+    );
+    if logging::is_json() {
+        tracing::warn!("{line}");
+    } else {
+        eprintln!("evarchive: {line}");
     }
 }
 

@@ -15,7 +15,7 @@ pub use prune::PruneConfig;
 pub use reading::{ExportConfig, QueryConfig, ReportConfig, ShowConfig, StatsConfig};
 pub use reconcile::ReconcileConfig;
 pub use serve::{ServeConfig, TlsFiles};
-pub use token::TokenConfig;
+pub use token::{TokenAction, TokenConfig};
 
 /// The window `--since`/`--until`/`--month` name, in `--tz`, from now.
 fn time_window(

@@ -20,7 +20,11 @@ const MIN_TOKEN_LENGTH: usize = 16;
 pub struct ServeConfig {
     pub db: PathBuf,
     pub listen: SocketAddr,
+    /// The token given (--token, or read from --token-file); None means the
+    /// archive's, which `evarchive token --rotate` may replace while serving.
     pub token: Option<String>,
+    /// Where the token was read from, when --token-file gave it.
+    pub token_file: Option<PathBuf>,
     pub max_body: usize,
     /// How long a request body may take to arrive before it is refused (408).
     pub body_timeout: Duration,
@@ -45,6 +49,9 @@ pub struct ServeConfig {
     pub retention: Option<RetentionRules>,
     /// `--reconcile-every`: reconcile with Everflow's API in the background.
     pub reconcile: Option<BackgroundPlan>,
+    /// `--adopt-archive`: serve the archive in place though its marker names
+    /// another one.
+    pub adopt_archive: bool,
 }
 
 /// The PEM files HTTPS is served with. Only their presence as a pair is checked
@@ -74,6 +81,7 @@ impl ServeConfig {
             db,
             listen,
             token,
+            token_file: None,
             max_body: DEFAULT_MAX_BODY,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             public_url: None,
@@ -85,6 +93,7 @@ impl ServeConfig {
             stale_after: Vec::new(),
             retention: None,
             reconcile: None,
+            adopt_archive: false,
         }
     }
 
@@ -101,9 +110,11 @@ impl ServeConfig {
                     args.listen
                 ),
             })?;
-        if let Some(token) = &args.token {
-            validate_token(token)?;
-        }
+        let token = match (args.token, &args.token_file) {
+            (Some(token), _) => Some(validate_token(token, "--token")?),
+            (None, Some(path)) => Some(token_from_file(path)?),
+            (None, None) => None,
+        };
         if args.max_body == 0 {
             return Err(Error::InvalidArgument {
                 flag: "--max-body",
@@ -126,7 +137,8 @@ impl ServeConfig {
         Ok(ServeConfig {
             db,
             listen,
-            token: args.token,
+            token,
+            token_file: args.token_file,
             max_body: args.max_body,
             body_timeout: Duration::from_secs(args.body_timeout),
             public_url,
@@ -159,6 +171,7 @@ impl ServeConfig {
                 })
                 .transpose()?,
             reconcile,
+            adopt_archive: args.adopt_archive,
         })
     }
 }
@@ -220,19 +233,43 @@ pub(crate) fn public_url(url: &str) -> Result<String> {
     }
 }
 
-fn validate_token(token: &str) -> Result<()> {
+fn validate_token(token: String, flag: &'static str) -> Result<String> {
     let url_safe = token
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
     if token.len() < MIN_TOKEN_LENGTH || !url_safe {
         return Err(Error::InvalidArgument {
-            flag: "--token",
+            flag,
             why: format!(
                 "use at least {MIN_TOKEN_LENGTH} characters from A-Z a-z 0-9 - . _ ~ (it is pasted into URLs), or leave it out to have one generated"
             ),
         });
     }
-    Ok(())
+    Ok(token)
+}
+
+/// The token in `path`, without the whitespace (a final newline) around it.
+/// A file that cannot be read or holds nothing is a bad command line: serve
+/// must not start with no token, nor guess one.
+fn token_from_file(path: &std::path::Path) -> Result<String> {
+    let invalid = |why: String| Error::InvalidArgument {
+        flag: "--token-file",
+        why,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        invalid(format!(
+            "cannot read {}: {e}; give a file serve's user can read, holding the token alone",
+            path.display()
+        ))
+    })?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(invalid(format!(
+            "{} is empty; put the token in it (at least {MIN_TOKEN_LENGTH} characters from A-Z a-z 0-9 - . _ ~), or leave --token-file out to use the archive's",
+            path.display()
+        )));
+    }
+    validate_token(token.to_owned(), "--token-file")
 }
 
 #[cfg(test)]

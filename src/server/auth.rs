@@ -1,34 +1,11 @@
 //! The shared secret. Everflow signs nothing, so the secret travels in the URL
 //! the admin pastes (`?token=`), or in a Bearer header for other senders.
+//! Which tokens are accepted is `token_check`'s.
 
 use actix_web::HttpRequest;
 use actix_web::http::header;
-use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
 
-/// The expected token, kept only as a digest: comparing digests in constant
-/// time hides both the content and the length of the secret.
-#[derive(Clone)]
-pub struct TokenCheck {
-    digest: [u8; 32],
-}
-
-impl TokenCheck {
-    pub fn new(token: &str) -> TokenCheck {
-        TokenCheck {
-            digest: Sha256::digest(token.as_bytes()).into(),
-        }
-    }
-
-    pub fn accepts(&self, req: &HttpRequest, query: &[(String, String)]) -> bool {
-        presented_tokens(req, query).any(|presented| {
-            let digest: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
-            bool::from(digest.ct_eq(&self.digest))
-        })
-    }
-}
-
-fn presented_tokens<'a>(
+pub(super) fn presented_tokens<'a>(
     req: &'a HttpRequest,
     query: &'a [(String, String)],
 ) -> impl Iterator<Item = &'a str> {

@@ -4,8 +4,10 @@
 //! a failed commit or checkpoint, a deleted or replaced archive file).
 //! Otherwise 503 with the reasons. For load balancers and monitoring.
 //!
-//! A writable archive whose watched feeds went quiet (`--stale-after`) is
-//! `degraded`: still 200, since deliveries would be stored, with the reason.
+//! A writable archive whose watched feeds went quiet (`--stale-after`), or
+//! that was found older than what was acknowledged into it (restored from a
+//! backup), is `degraded`: still 200, since deliveries would be stored, with
+//! the reason.
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
@@ -13,6 +15,7 @@ use serde_json::json;
 use super::staleness::StaleFeed;
 use super::state::AppState;
 use crate::store::read::{delivery_count, last_arrivals};
+use crate::store::restore_gap::RestoreGap;
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let probe = match state.writer.probe() {
@@ -56,6 +59,13 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
                 reply["reason"] = json!(describe(&stale[0]));
                 reply["stale"] = stale.iter().map(stale_json).collect();
             }
+            // Deliveries are stored, but some acknowledged ones are missing:
+            // the more urgent reason.
+            if let Some(gap) = &state.restore_gap {
+                reply["status"] = json!("degraded");
+                reply["reason"] = json!(gap.describe());
+                reply["restored_from_backup"] = restore_json(gap);
+            }
             HttpResponse::Ok().json(reply)
         }
         (first, _) => HttpResponse::ServiceUnavailable().json(json!({
@@ -80,6 +90,16 @@ fn describe(feed: &StaleFeed) -> String {
             feed.kind
         ),
     }
+}
+
+fn restore_json(gap: &RestoreGap) -> serde_json::Value {
+    json!({
+        "missing_since": gap.missing_since(),
+        "missing_until": gap.missing_until(),
+        "archive_delivery_id": gap.archive_newest.map(|newest| newest.delivery_id),
+        "acknowledged_delivery_id": gap.acknowledged.delivery_id,
+        "reconcile": gap.reconcile_command(),
+    })
 }
 
 fn stale_json(feed: &StaleFeed) -> serde_json::Value {

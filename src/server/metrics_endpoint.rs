@@ -13,7 +13,7 @@ pub async fn metrics(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, WebhookError> {
-    authenticate(&req, &state)?;
+    authenticate(&req, &state).await?;
     let metrics = std::sync::Arc::clone(&state.metrics);
     // The scrape reads the archive's counters: off the async workers.
     let text = web::block(move || metrics.encode())

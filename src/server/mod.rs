@@ -14,6 +14,7 @@ mod routes;
 pub mod staleness;
 mod state;
 mod tls;
+mod token_check;
 mod unauthorized;
 mod webhook;
 
@@ -27,16 +28,17 @@ use actix_web::{App, HttpServer, web};
 pub use auth::generate_token;
 pub use error::WebhookError;
 
-use self::auth::TokenCheck;
 use self::budget::BodyBudget;
 use self::metrics::{Metrics, StoreView};
 use self::staleness::StaleWatch;
 use self::state::AppState;
+use self::token_check::TokenCheck;
 use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::reconcile::{ReconcileTally, Reconciler};
-use crate::store::{Archive, ArchiveOptions, ArchiveState};
+use crate::store::webhook_tokens::webhook_tokens;
+use crate::store::{Archive, ArchiveOptions, ArchiveState, DiskAtStart};
 
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
 const SHUTDOWN_GRACE_SECONDS: u64 = 10;
@@ -55,6 +57,9 @@ pub struct Startup {
     pub https: bool,
     /// Where Everflow reaches us: --public-url, or the listening address.
     pub url_base: String,
+    /// The archive's disk as found at start (below the reserve: deliveries
+    /// are refused until space is freed, which start-up says).
+    pub disk: Option<DiskAtStart>,
 }
 
 /// A bound, started server. Await `run` to serve until stopped.
@@ -111,6 +116,7 @@ pub fn start(config: &ServeConfig) -> Result<(RunningServer, Startup)> {
             training: config.training,
             webhook_url_base: Some(url_base),
             retention: config.retention,
+            adopt_archive: config.adopt_archive,
         },
     )?;
     serve(config, listener, tls, archive)
@@ -132,6 +138,17 @@ fn listening_address(listener: &TcpListener) -> Result<SocketAddr> {
     })
 }
 
+/// The token given to serve, for good; or the archive's, following its
+/// rotations.
+fn accepted_tokens(config: &ServeConfig, archive: &Archive, token: &str) -> Result<TokenCheck> {
+    if config.token.is_some() {
+        return Ok(TokenCheck::fixed(token));
+    }
+    let reads = archive.reads();
+    let tokens = webhook_tokens(&*reads.get()?)?;
+    Ok(TokenCheck::from_archive(token, &tokens, reads))
+}
+
 /// Serves `archive` on `listener` (HTTPS with `tls`).
 pub fn serve(
     config: &ServeConfig,
@@ -148,6 +165,7 @@ pub fn serve(
         local_addr,
         https: tls.is_some(),
         url_base: url_base(config, &listener, tls.is_some())?,
+        disk: archive.disk_at_start(),
     };
     let unauthorized = Arc::new(Unauthorized::default());
     let summaries = Arc::clone(&unauthorized);
@@ -158,6 +176,15 @@ pub fn serve(
             summaries.flush();
         }
     });
+    let token_check = Arc::new(accepted_tokens(config, &archive, token)?);
+    let rereading = Arc::clone(&token_check);
+    actix_web::rt::spawn(async move {
+        let mut every = actix_web::rt::time::interval(token_check::REREAD_EVERY);
+        loop {
+            every.tick().await;
+            rereading.refresh().await;
+        }
+    });
     let stale_watch = StaleWatch::starting_now(config.stale_after.clone());
     let reconcile_tally = config
         .reconcile
@@ -166,7 +193,7 @@ pub fn serve(
     let state = web::Data::new(AppState {
         writer: archive.writer(),
         reads: archive.reads(),
-        token: TokenCheck::new(token),
+        token: token_check,
         max_body: config.max_body,
         body_timeout: config.body_timeout,
         // Joining a body's chunks holds it twice for a moment: two maximal
@@ -175,6 +202,7 @@ pub fn serve(
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
         compression: archive.compression(),
+        restore_gap: archive.restore_gap(),
         stale_watch: stale_watch.clone(),
         metrics: Arc::new(Metrics::new(StoreView {
             db: archive.path().to_owned(),

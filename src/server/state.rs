@@ -2,19 +2,21 @@
 
 use std::sync::Arc;
 
-use super::auth::TokenCheck;
 use super::budget::BodyBudget;
 use super::metrics::Metrics;
 use super::staleness::StaleWatch;
+use super::token_check::TokenCheck;
 use super::unauthorized::Unauthorized;
 use crate::store::compression::Compression;
 use crate::store::health::ArchiveHealth;
+use crate::store::restore_gap::RestoreGap;
 use crate::store::{ReadPool, WriterHandle};
 
 pub struct AppState {
     pub writer: WriterHandle,
     pub reads: ReadPool,
-    pub token: TokenCheck,
+    /// The tokens accepted, as rotations change them.
+    pub token: Arc<TokenCheck>,
     pub max_body: usize,
     /// How long a body may take to arrive.
     pub body_timeout: std::time::Duration,
@@ -28,6 +30,9 @@ pub struct AppState {
     pub stale_watch: StaleWatch,
     /// Counters for `/metrics`, and what it reads from the store.
     pub metrics: Arc<Metrics>,
+    /// The archive was found older than what was acknowledged into it
+    /// (restored from a backup): `/healthz` is degraded until restarted.
+    pub restore_gap: Option<RestoreGap>,
     /// Bodies are compressed where they are prepared, here.
     pub compression: Arc<Compression>,
 }

@@ -72,7 +72,7 @@ async fn receive(
 ) -> Result<HttpResponse, WebhookError> {
     let received_at = unix_millis();
     let started = Instant::now();
-    authenticate(&req, &state)?;
+    authenticate(&req, &state).await?;
     match archive(&req, declared.as_deref(), payload, &state, received_at).await {
         Ok(stored) => {
             // One line per delivery; never the token (it is in the query
@@ -138,10 +138,10 @@ async fn receive(
 /// Lets a request through if it carries the token (`?token=` or a Bearer
 /// header); otherwise counts it (for the log summary and the metrics) and
 /// refuses it.
-pub(super) fn authenticate(req: &HttpRequest, state: &AppState) -> Result<(), WebhookError> {
+pub(super) async fn authenticate(req: &HttpRequest, state: &AppState) -> Result<(), WebhookError> {
     let query: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
-    if state.token.accepts(req, &query) {
+    if state.token.accepts(req, &query).await {
         return Ok(());
     }
     state.unauthorized.count(sender_of(req));

@@ -6,14 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::acknowledged::Acknowledged;
 use super::bodies::Dictionaries;
 use super::checkpointer::{self, Checkpointer};
 use super::compression::Compression;
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
-use super::identity::ArchiveFile;
+use super::identity::{self, ArchiveFile};
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::{ReadPool, read_pool};
+use super::restore_gap::RestoreGap;
 use super::retention::{Retainer, RetentionRules};
 use super::serve_lock::ServeLock;
 use super::settings;
@@ -38,6 +40,18 @@ pub struct ArchiveOptions {
     pub webhook_url_base: Option<String>,
     /// `serve --retain`: prune in the background.
     pub retention: Option<RetentionRules>,
+    /// `serve --adopt-archive`: serve the archive in place even if its
+    /// marker names another one (see `identity`).
+    pub adopt_archive: bool,
+}
+
+/// The archive's disk as found at start.
+#[derive(Debug, Clone, Copy)]
+pub struct DiskAtStart {
+    pub free_bytes: u64,
+    /// Below `--disk-reserve` plus the WAL: deliveries are refused (503)
+    /// until space is freed.
+    pub low: bool,
 }
 
 /// Read connections for health checks; the CLI reads with its own connections.
@@ -53,6 +67,9 @@ pub struct Archive {
     trainer: Trainer,
     retainer: Option<Retainer>,
     health: Arc<ArchiveHealth>,
+    disk_at_start: Option<DiskAtStart>,
+    acknowledged: Arc<Acknowledged>,
+    restore_gap: Option<RestoreGap>,
     compression: Arc<Compression>,
     reads: ReadPool,
     /// Released last, when the archive is dropped (or the process ends).
@@ -65,6 +82,9 @@ impl Archive {
     /// the checkpointer.
     pub fn open(path: &Path, options: ArchiveOptions) -> Result<Archive> {
         let lock = ServeLock::take(path)?;
+        if options.adopt_archive {
+            identity::adopt(path)?;
+        }
         let (conn, state) = open_archive(path, OpenMode::Serve)?;
         // A WAL left large by a full disk is emptied before anything is
         // written, giving the reserve up if that is what it takes.
@@ -72,7 +92,12 @@ impl Archive {
         if let Err(e) = disk.make_room(&conn) {
             tracing::warn!("cannot empty the WAL at start: {e}");
         }
-        prove_writable(&conn, path)?;
+        let archive_id = prove_writable(&conn, path)?;
+        let (acknowledged, restore_gap) = Acknowledged::open(path, &conn, &archive_id)?;
+        if let Some(gap) = &restore_gap {
+            tracing::warn!("{}", gap.describe());
+        }
+        let acknowledged = Arc::new(acknowledged);
         // The checkpointer thread does this job, off the commit path.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
         let (token, token_generated) = match options.token {
@@ -85,18 +110,30 @@ impl Archive {
         let dictionaries = Arc::new(Dictionaries::load(&conn)?);
         let health = Arc::new(ArchiveHealth::default());
         disk.take_reserve();
+        // Measured now, not at the checkpointer's first pass: a disk already
+        // below the reserve is said at start, and /healthz says so from its
+        // first answer.
+        let disk_at_start = disk.free_bytes().ok().map(|free| DiskAtStart {
+            free_bytes: free,
+            low: disk.is_low(free),
+        });
+        if let Some(measured) = disk_at_start {
+            health.record_disk(measured.free_bytes, measured.low);
+        }
         let checkpointer = Checkpointer::spawn(
             path,
             checkpointer::Watch {
                 file: ArchiveFile::at(path)?,
                 disk,
                 health: Arc::clone(&health),
+                acknowledged: Arc::clone(&acknowledged),
             },
         )?;
         let reads = read_pool(path, READ_POOL_SIZE)?;
         let watch = WriterWatch {
             file: ArchiveFile::at(path)?,
             health: Arc::clone(&health),
+            acknowledged: Arc::clone(&acknowledged),
         };
         let writer = WriterThread::spawn(conn, options.writer_limits, watch).map_err(|source| {
             Error::Io {
@@ -124,6 +161,9 @@ impl Archive {
             trainer,
             retainer,
             health,
+            disk_at_start,
+            acknowledged,
+            restore_gap,
             compression: Arc::new(Compression::new(dictionaries)),
             reads,
             _lock: lock,
@@ -147,6 +187,18 @@ impl Archive {
     /// A handle on the writer, for each HTTP worker.
     pub fn writer(&self) -> WriterHandle {
         self.writer.handle()
+    }
+
+    /// Free space on the archive's disk when it was opened, and whether it
+    /// was already below the reserve (every delivery then waits for room).
+    pub fn disk_at_start(&self) -> Option<DiskAtStart> {
+        self.disk_at_start
+    }
+
+    /// Whether the archive was found older than what was acknowledged into
+    /// it (restored from a backup).
+    pub fn restore_gap(&self) -> Option<RestoreGap> {
+        self.restore_gap.clone()
     }
 
     pub fn health(&self) -> Arc<ArchiveHealth> {
@@ -175,5 +227,6 @@ impl Archive {
         self.trainer.stop();
         self.writer.stop();
         self.checkpointer.stop();
+        self.acknowledged.persist_now();
     }
 }

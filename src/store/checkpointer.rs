@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use super::acknowledged::Acknowledged;
 use super::disk::DiskGuard;
 use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
@@ -36,6 +37,8 @@ pub struct Watch {
     pub file: ArchiveFile,
     pub disk: DiskGuard,
     pub health: Arc<ArchiveHealth>,
+    /// What was acknowledged, noted beside the archive about once a second.
+    pub acknowledged: Arc<Acknowledged>,
 }
 
 impl Checkpointer {
@@ -86,6 +89,7 @@ fn pass(conn: &Connection, watch: &Watch) {
     watch
         .health
         .record_checkpoint(outcome.map_err(|e| e.to_string()));
+    watch.acknowledged.persist_if_due();
 }
 
 /// Copies what it can into the database without waiting for anyone. The

@@ -9,11 +9,17 @@
 //! And when the archive is missing at start, a marker left beside it when it
 //! was created (`.ARCHIVE.created`, hidden, so `rm archive.db*` spares it)
 //! says whether there was one: then `serve` refuses to start a new archive in
-//! its place until the marker is removed on purpose.
+//! its place until the marker is removed on purpose. The marker names the
+//! archive's id (kept in the archive, so a backup restored in place still
+//! matches): another archive copied into place is refused too, until it is
+//! adopted on purpose (`serve --adopt-archive`).
 
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
+
+use super::settings;
 use crate::error::{Error, Result};
 
 /// The opened archive file, by device and inode.
@@ -92,6 +98,62 @@ pub fn check_not_vanished(archive: &Path) -> Result<()> {
     }
 }
 
+/// Refuses an archive other than the one the marker names: one copied or
+/// moved into place would be served (and written) as if it were the one
+/// that was there. Reads only.
+pub fn check_marker_names(archive: &Path, conn: &Connection) -> Result<()> {
+    let marker = marker_path(archive);
+    let Ok(said) = std::fs::read_to_string(&marker) else {
+        return Ok(());
+    };
+    let first_line = said.lines().next().unwrap_or_default();
+    let Some(expected) = first_line.split_whitespace().next() else {
+        // An empty marker names nothing to compare with.
+        return Ok(());
+    };
+    // An archive from a release that kept no id has none: it is not the one
+    // a marker names, since a marker is written only after the id.
+    let found = settings::stored_archive_id(conn).ok().flatten();
+    if found.as_deref() == Some(expected) {
+        return Ok(());
+    }
+    Err(Error::ArchiveMismatch {
+        path: archive.to_owned(),
+        marker,
+        expected: first_line.to_owned(),
+        found: found.map_or_else(
+            || "an archive without an id".to_owned(),
+            |id| format!("archive {id}"),
+        ),
+    })
+}
+
+/// `serve --adopt-archive`: forgets the archive the marker names (and what
+/// was acknowledged into it), so the archive now in place gets its own
+/// marker. Only when there is an archive to adopt: the marker of a missing
+/// one keeps guarding against a new, empty one.
+pub fn adopt(archive: &Path) -> Result<()> {
+    if !archive.exists() {
+        return Ok(());
+    }
+    for file in [
+        marker_path(archive),
+        super::acknowledged::file_path(archive),
+    ] {
+        match std::fs::remove_file(&file) {
+            Ok(()) => tracing::info!("--adopt-archive: removed {}", file.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(Error::Io {
+                    context: format!("cannot remove {} to adopt the archive", file.display()),
+                    source,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Leaves the marker beside an archive that exists (made now, or by a
 /// release that kept none).
 pub fn keep_marker(archive: &Path, archive_id: &str) {
@@ -147,5 +209,33 @@ mod tests {
             "{error}"
         );
         assert_eq!(error.exit_code(), 1);
+    }
+
+    #[test]
+    fn the_marker_refuses_an_archive_with_another_id() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("evarchive.db");
+        let conn = Connection::open_in_memory().expect("memory");
+        conn.execute_batch("CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            .expect("table");
+        // No marker: nothing to compare with.
+        assert!(check_marker_names(&path, &conn).is_ok());
+        keep_marker(&path, "a1b2");
+        let error = check_marker_names(&path, &conn).expect_err("no id");
+        assert!(
+            error.to_string().contains("an archive without an id"),
+            "{error}"
+        );
+        settings::archive_id(&conn, "c3d4".to_owned()).expect("id");
+        let error = check_marker_names(&path, &conn).expect_err("another id");
+        assert!(
+            error.to_string().contains("names archive a1b2")
+                && error.to_string().contains("this file is archive c3d4"),
+            "{error}"
+        );
+        assert_eq!(error.exit_code(), 1);
+        std::fs::write(&path, "").expect("an archive in place");
+        adopt(&path).expect("adopt");
+        assert!(check_marker_names(&path, &conn).is_ok());
     }
 }

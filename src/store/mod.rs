@@ -1,6 +1,7 @@
 //! SQLite: opening the archive, the single writer, and the read pool. This is
 //! the only place that knows SQL.
 
+pub mod acknowledged;
 mod apply;
 mod archive;
 pub mod backup;
@@ -24,15 +25,17 @@ pub mod read;
 pub mod references;
 pub mod reindex;
 mod reread;
+pub mod restore_gap;
 pub mod retention;
 pub mod serve_lock;
 pub mod settings;
 mod trainer;
 mod typed_rows;
+pub mod webhook_tokens;
 pub mod writer;
 mod zstd_contexts;
 
-pub use archive::{Archive, ArchiveOptions};
+pub use archive::{Archive, ArchiveOptions, DiskAtStart};
 pub use incoming::{DeliveryOutcome, IncomingDelivery, Refusal, StoredDelivery};
 pub use open::{ArchiveState, OpenMode, open_archive};
 pub use pool::{ReadPool, read_pool};

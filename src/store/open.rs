@@ -86,7 +86,13 @@ fn open_or_create(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveSta
     }
     let mut conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let state = match (identify(&conn, path)?, mode) {
+    let found = identify(&conn, path)?;
+    // Before an upgrade writes anything: another archive copied into place
+    // is left as it was.
+    if mode == OpenMode::Serve && matches!(found, Identity::Archive { .. }) {
+        identity::check_marker_names(path, &conn)?;
+    }
+    let state = match (found, mode) {
         // Reading never turns a file into an archive, not even an empty one.
         (Identity::Empty, OpenMode::Existing) => {
             return Err(Error::NotAnArchive {
@@ -123,8 +129,8 @@ fn open_or_create(path: &Path, mode: OpenMode) -> Result<(Connection, ArchiveSta
 
 /// SQLite opens a file it may not write read-only without a word, and every
 /// delivery would then fail: `serve` writes once at start to find out, and
-/// leaves the archive's marker (see `identity`).
-pub fn prove_writable(conn: &Connection, path: &Path) -> Result<()> {
+/// leaves the archive's marker (see `identity`). Returns the archive's id.
+pub fn prove_writable(conn: &Connection, path: &Path) -> Result<String> {
     let not_writable = |why: String| Error::NotWritable {
         path: path.to_owned(),
         why,
@@ -136,7 +142,7 @@ pub fn prove_writable(conn: &Connection, path: &Path) -> Result<()> {
     let id = settings::archive_id(conn, identity::new_archive_id()?)
         .map_err(|e| not_writable(e.to_string()))?;
     identity::keep_marker(path, &id);
-    Ok(())
+    Ok(id)
 }
 
 /// Pragmas every connection needs, writer and readers alike. Durability is

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-const WEBHOOK_TOKEN: &str = "webhook_token";
+pub(super) const WEBHOOK_TOKEN: &str = "webhook_token";
 const ARCHIVE_ID: &str = "archive_id";
 const LAST_STARTED: &str = "last_started_at";
 const HEALTH_PROBE: &str = "health_probe_at";
@@ -34,11 +34,6 @@ pub fn stored_webhook_token(conn: &Connection) -> rusqlite::Result<Option<String
     get(conn, WEBHOOK_TOKEN)
 }
 
-/// Replaces the token kept in the archive (`evarchive token --rotate`).
-pub fn replace_webhook_token(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    set(conn, WEBHOOK_TOKEN, token)
-}
-
 /// The base of the URLs `serve` last printed (its --public-url, or the
 /// address it listened on), for `evarchive token`.
 pub fn webhook_url_base(conn: &Connection) -> rusqlite::Result<Option<String>> {
@@ -49,7 +44,7 @@ pub fn record_webhook_url_base(conn: &Connection, base: &str) -> rusqlite::Resul
     set(conn, URL_BASE, base)
 }
 
-fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+pub(super) fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row(
         "SELECT value FROM settings WHERE name = ?1",
         [name],
@@ -70,6 +65,11 @@ pub fn archive_id(conn: &Connection, candidate: String) -> rusqlite::Result<Stri
         [ARCHIVE_ID],
         |row| row.get(0),
     )
+}
+
+/// The archive's id, if it has one yet (without making one).
+pub fn stored_archive_id(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    get(conn, ARCHIVE_ID)
 }
 
 /// Notes when `serve` started: a real write, so a start on an archive that
@@ -131,7 +131,7 @@ pub fn clear_reconcile_progress(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn set(conn: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {
+pub(super) fn set(conn: &Connection, name: &str, value: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("INSERT OR REPLACE INTO settings (name, value) VALUES (?1, ?2)")?
         .execute(params![name, value])?;
     Ok(())

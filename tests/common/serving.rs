@@ -29,12 +29,22 @@ impl ServeProcess {
 
     /// The same with `env` set (e.g. `EVARCHIVE_LOG`).
     pub fn start_with_env(db: &Path, extra: &[&str], env: &[(&str, &str)]) -> ServeProcess {
+        let mut args = vec!["--token", TOKEN];
+        args.extend_from_slice(extra);
+        ServeProcess::start_as(db, &args, env)
+    }
+
+    /// `evarchive --db DB serve --listen 127.0.0.1:0 ARGS…`, with no token
+    /// of the test's unless ARGS give one (the archive's otherwise).
+    pub fn start_as(db: &Path, args: &[&str], env: &[(&str, &str)]) -> ServeProcess {
         let mut child = Command::cargo_bin("evarchive")
             .expect("binary")
             .arg("--db")
             .arg(db)
-            .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
-            .args(extra)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env_remove("EVARCHIVE_TOKEN")
+            .env_remove("EVARCHIVE_TOKEN_FILE")
             // A small disk reserve unless the test says otherwise: tests run
             // many servers at once.
             .env("EVARCHIVE_DISK_RESERVE", "1")
@@ -122,6 +132,36 @@ impl Drop for ServeProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `evarchive --db DB serve --listen 127.0.0.1:0 --token TOKEN EXTRA…`,
+/// expected to refuse to start: its exit code and stderr (killed after 10 s
+/// if it starts after all).
+pub fn serve_refusing(db: &Path, extra: &[&str]) -> (Option<i32>, String) {
+    let mut child = Command::cargo_bin("evarchive")
+        .expect("binary")
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", "127.0.0.1:0", "--token", TOKEN])
+        .args(extra)
+        .env("EVARCHIVE_DISK_RESERVE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("output");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// Starts a POST of `body` to `/webhooks/{kind}` and sends all but its last

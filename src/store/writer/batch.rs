@@ -48,6 +48,13 @@ pub(super) fn commit_batch(
         (false, Some(error)) => Err(error),
         _ => Ok(()),
     });
+    for (job, result) in batch.iter().zip(&results) {
+        if let (Job::Delivery(delivery, _), Ok(Done::Stored(stored))) = (job, result) {
+            watch
+                .acknowledged
+                .record(stored.delivery_id, delivery.received_at);
+        }
+    }
     answer(batch, results);
 }
 

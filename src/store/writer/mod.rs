@@ -15,6 +15,7 @@ use tokio::sync::oneshot;
 
 use self::batch::commit_batch;
 use self::stats::WriterStats;
+use super::acknowledged::Acknowledged;
 use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::incoming::{IncomingDelivery, Refusal, StoredDelivery};
@@ -165,6 +166,8 @@ pub struct WriterWatch {
     /// The archive file opened; a batch is refused once the path leads elsewhere.
     pub file: ArchiveFile,
     pub health: Arc<ArchiveHealth>,
+    /// Told of every delivery committed (see `acknowledged`).
+    pub acknowledged: Arc<Acknowledged>,
 }
 
 impl WriterThread {
