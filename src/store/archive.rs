@@ -10,6 +10,7 @@ use super::bodies::Dictionaries;
 use super::checkpointer::{self, Checkpointer};
 use super::compression::Compression;
 use super::disk::DiskGuard;
+use super::extraction;
 use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
@@ -65,7 +66,7 @@ impl Archive {
     /// the checkpointer.
     pub fn open(path: &Path, options: ArchiveOptions) -> Result<Archive> {
         let lock = ServeLock::take(path)?;
-        let (conn, state) = open_archive(path, OpenMode::Serve)?;
+        let (mut conn, state) = open_archive(path, OpenMode::Serve)?;
         // A WAL left large by a full disk is emptied before anything is
         // written, giving the reserve up if that is what it takes.
         let disk = DiskGuard::new(path, options.disk_reserve);
@@ -73,6 +74,7 @@ impl Archive {
             tracing::warn!("cannot empty the WAL at start: {e}");
         }
         prove_writable(&conn, path)?;
+        extraction::bring_up_to_date(&mut conn, state)?;
         // The checkpointer thread does this job, off the commit path.
         conn.execute_batch("PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16000;")?;
         let (token, token_generated) = match options.token {

@@ -11,6 +11,8 @@ pub mod checkpointer;
 pub mod compression;
 mod conversion_fields;
 mod counters;
+mod dating;
+pub mod extraction;
 pub mod disk;
 pub mod health;
 pub mod identity;

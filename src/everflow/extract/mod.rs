@@ -12,7 +12,7 @@ use super::error::BodyError;
 use super::json::JsonValue;
 use super::kind::{Family, WebhookKind};
 use super::lenient::FieldReader;
-use super::records::{ExtractedDelivery, ResourceRecord, TypedColumns};
+use super::records::{ExtractedDelivery, ResourceRecord, TypedColumns, plausible_unix_time};
 
 /// Extracts every resource a body of `kind` describes. All or nothing: a body whose
 /// identity cannot be read yields an error, never a partial delivery.
@@ -76,11 +76,11 @@ fn required<T>(kind: WebhookKind, field: &'static str, value: Option<T>) -> Resu
 /// The fact time of offers, advertisers and partners: their last save
 /// (`time_saved`), else their creation. One resource arrives under several
 /// event types (created, updated, signed up), so all of them date a version
-/// the same way, and the newest save is the current state.
+/// the same way, and the newest save is the current state. A save time
+/// that is not plausible gives way to the creation time.
 fn versioned_fact_time(fields: &FieldReader<'_>) -> Option<i64> {
-    fields
-        .unix_time("time_saved")
-        .or_else(|| fields.unix_time("time_created"))
+    plausible_unix_time(fields.unix_time("time_saved"))
+        .or_else(|| plausible_unix_time(fields.unix_time("time_created")))
 }
 
 fn record(
@@ -91,7 +91,9 @@ fn record(
 ) -> ResourceRecord {
     ResourceRecord {
         resource_id,
-        fact_time,
+        // Identities keep the time as sent (a verdict's `timestamp`); only
+        // a plausible one dates the fact.
+        fact_time: plausible_unix_time(fact_time),
         content_sha256: object_sha256(content.as_object()),
         columns,
     }
