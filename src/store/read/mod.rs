@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use aggregate::{latest_name, sum_groups};
+pub use aggregate::{count_dated_by_arrival, latest_name, sum_groups};
 pub use current_conversions::{CurrentConversion, current_conversions};
 pub use datasets::{Dataset, DatasetColumn};
 pub use dump::{DumpFilter, DumpedDelivery, each_delivery};
