@@ -22,7 +22,7 @@ pub use inspect::{
     type_stats, versions_of,
 };
 pub use select::{Selected, select_rows};
-pub use verify::{Problem, Scrub, Step, verify};
+pub use verify::{Problem, Remedy, Scrub, Step, verify};
 
 use super::open::{OpenMode, open_archive};
 use crate::error::Result;
