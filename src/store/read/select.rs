@@ -68,8 +68,9 @@ pub fn select_rows(
             .map_or_else(|| "0".to_owned(), |source| format!("{source} IS NOT NULL")),
         from = dataset.from,
     );
-    // Rows without a time (a GET postback without its timestamp) belong to
-    // no window, so only an unbounded selection lists them, last.
+    // Rows without a time belong to no window, so only an unbounded
+    // selection lists them, last. (Since schema version 7 every typed row
+    // has one, dated by its arrival when its body carries none.)
     let timeless_rows_match = !selection.window.is_bounded();
 
     let header: Vec<_> = columns.iter().map(|c| c.column).collect();
