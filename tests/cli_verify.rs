@@ -47,7 +47,11 @@ fn verify_fails_naming(db: &Path, words: &[&str]) {
     assert!(run.stdout.ends_with(": 1 problem\n"), "{}", run.stdout);
     assert!(run.stderr.contains("problem(s)"), "{}", run.stderr);
     assert!(run.stderr.contains("from a backup"), "{}", run.stderr);
-    assert!(!run.stdout.contains("outdated extraction"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("outdated extraction"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(std::fs::read(db).expect("read"), before, "left as it was");
 }
 
@@ -134,7 +138,11 @@ fn a_damaged_compressed_body_is_found() {
     let run = evarchive(&db, &["verify"]);
     assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("from a backup"), "{}", run.stderr);
-    assert!(!run.stdout.contains("outdated extraction"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("outdated extraction"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains(&format!("body {damaged_id} ")),
         "{}",

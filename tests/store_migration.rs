@@ -290,14 +290,8 @@ fn reads_back_as_before(original: &Path, db: &Path) {
             "accounts",
             "version_id, kind, role, account_id, name, has_signup, signup_country_code",
         ),
-        (
-            "signup_verdicts",
-            "version_id, affiliate_id, new_status",
-        ),
-        (
-            "offer_approvals",
-            "version_id, offer_id, affiliate_id",
-        ),
+        ("signup_verdicts", "version_id, affiliate_id, new_status"),
+        ("offer_approvals", "version_id, offer_id, affiliate_id"),
         (
             "blocked_variables",
             "version_id, blocked_variable_id, variable, value",

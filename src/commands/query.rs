@@ -1,8 +1,6 @@
 //! `evarchive query WHAT`: matching records, newest first, as a table by default.
 
-use crate::commands::reading::{
-    self, announce_window, note_dated_by_arrival, note_hidden_columns,
-};
+use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
 use crate::config::QueryConfig;
 use crate::error::Result;
 use crate::store::read::{open_reader, select_rows};

@@ -5,9 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::commands::reading::{
-    self, announce_window, note_dated_by_arrival, note_hidden_columns,
-};
+use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
 use crate::config::ReportConfig;
 use crate::error::{Error, Result};
 use crate::output::Format;

@@ -12,8 +12,8 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::bodies::Dictionaries;
 use super::extraction::EXTRACTION_VERSION;
-use super::settings;
 use super::reread::{Scratch, StoredVersion, archived_row, reread_version, version_slice_sql};
+use super::settings;
 use super::typed_rows::{insert_typed_row, table_of};
 use crate::error::Result;
 

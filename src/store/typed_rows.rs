@@ -106,7 +106,9 @@ fn insert_conversion(
         Value::Integer(row.kind.code()),
         Value::Integer(i64::from(row.is_current)),
         Value::Integer(row.received_at),
-        row.dating.source().map_or(Value::Null, |s| Value::Text(s.to_owned())),
+        row.dating
+            .source()
+            .map_or(Value::Null, |s| Value::Text(s.to_owned())),
     ];
     let stored = stored_values(c).zip(STORED).map(|(value, column)| {
         if *column == "conversion_time" {

@@ -173,6 +173,41 @@ mod tests {
     }
 
     #[test]
+    fn only_a_plausible_time_dates_a_conversion() {
+        // The arrival's bound is the store's (it knows the arrival).
+        let cases = [
+            ("1764064001", Some(1_764_064_001)),
+            ("\"1764064001\"", Some(1_764_064_001)),
+            ("1764064001.0", Some(1_764_064_001)),
+            ("1764064001000", Some(1_764_064_001_000)),
+            ("null", None),
+            ("0", None),
+            ("\"abc\"", None),
+            ("946684799", None),
+            ("9223372036854775808", None),
+            ("9007199254740993", None),
+        ];
+        for (time, expected) in cases {
+            let body = format!(r#"{{"conversion_id": "ab", "conversion_unix_timestamp": {time}}}"#);
+            let delivery = extract(WebhookKind::ConversionRegistered, &doc(&body))
+                .unwrap_or_else(|error| panic!("{time}: {error}"));
+            assert_eq!(delivery.resources[0].fact_time, expected, "{time}");
+        }
+    }
+
+    #[test]
+    fn a_save_time_that_is_no_time_gives_way_to_the_creation_time() {
+        let body = r#"{"network_offer_id": 1, "time_saved": 0, "time_created": 1764000000}"#;
+        let delivery =
+            extract(WebhookKind::OfferUpdated, &doc(body)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(delivery.resources[0].fact_time, Some(1_764_000_000));
+        let body = r#"{"network_offer_id": 1, "time_saved": "x"}"#;
+        let delivery =
+            extract(WebhookKind::OfferUpdated, &doc(body)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(delivery.resources[0].fact_time, None);
+    }
+
+    #[test]
     fn get_query_pairs_go_through_the_same_extractor() {
         let pairs: Vec<(String, String)> = [
             ("conversion_id", "10000001"),

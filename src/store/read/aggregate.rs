@@ -98,7 +98,8 @@ pub fn count_dated_by_arrival(conn: &Connection, selection: &Selection) -> Resul
         }
         _ => dataset.from,
     };
-    let sql = format!("SELECT count(*) FROM {from} WHERE {conditions} AND {time_source} IS NOT NULL");
+    let sql =
+        format!("SELECT count(*) FROM {from} WHERE {conditions} AND {time_source} IS NOT NULL");
     let count: i64 = conn
         .prepare(&sql)?
         .query_row(params_from_iter(params.iter()), |row| row.get(0))?;

@@ -8,9 +8,9 @@ use rusqlite::{Connection, params_from_iter};
 use super::body_columns::BodyColumns;
 use super::datasets::{Dataset, DatasetColumn, FilterSql, TimeColumn};
 use crate::error::{Error, Result};
-use crate::store::dating::LEEWAY_SECONDS;
 use crate::rows::{RowSink, Value};
 use crate::selection::{Selection, TimeBasis};
+use crate::store::dating::LEEWAY_SECONDS;
 
 /// What a selection found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
