@@ -137,6 +137,13 @@ CREATE INDEX restorations_by_version ON restorations (version_id);
 -- IPs, device, region and city, adv1…adv10, coupon, order id, notes, errors,
 -- query parameters) is read from its body by the same extraction when a
 -- query or export asks for it (src/store/conversion_fields.rs).
+--
+-- Every typed table ends with time_source (version 7, last as ALTER TABLE
+-- adds it): 'arrival' when the row's time column (conversion_time,
+-- time_saved, verdict_time, event_time, time_blocked) holds its arrival
+-- because the body carries no plausible time, NULL when it is the body's.
+-- (No comment sits before a table's last column: SQLite's DROP COLUMN would
+-- leave it commenting out the closing parenthesis.)
 
 CREATE TABLE conversions (
     version_id         INTEGER PRIMARY KEY REFERENCES versions (version_id),
@@ -164,8 +171,6 @@ CREATE TABLE conversions (
     country            TEXT,
     sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
     sub6 TEXT, sub7 TEXT, sub8 TEXT, sub9 TEXT, sub10 TEXT,
-    -- Version 7, last as ALTER TABLE adds it: 'arrival' when conversion_time
-    -- is the arrival (the body carries no plausible time), NULL otherwise.
     time_source TEXT CHECK (time_source = 'arrival')
 );
 -- Conversions arrive by the million, so their indexes are few and grow at
@@ -227,7 +232,6 @@ CREATE TABLE accounts (
     signup_legal_type              TEXT,
     signup_promotional_information TEXT,
     signup_country_code            TEXT,
-    -- time_saved as in offers (version 7).
     time_source TEXT CHECK (time_source = 'arrival')
 );
 CREATE INDEX accounts_by_account ON accounts (role, account_id, time_saved);
