@@ -325,7 +325,9 @@ CREATE TABLE counters (
     last_received_at  INTEGER
 ) STRICT;
 
--- Small named values the archive keeps about itself (e.g. the generated token).
+-- Small named values the archive keeps about itself (e.g. the generated token,
+-- and since version 7 extraction_version: which extraction made the typed
+-- rows, see src/store/extraction.rs).
 CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
