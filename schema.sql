@@ -9,6 +9,10 @@
 --     insert (measured: 12% of the writer's throughput, BENCHMARKS.md);
 --   * times of facts are Unix seconds (Everflow's resolution); arrival times are
 --     Unix milliseconds (to order deliveries within a second);
+--   * every typed row has a time (version 7): its body's when the body carries
+--     a plausible one (whole seconds from 2000-01-01 to a day after arrival),
+--     else its arrival, and then time_source = 'arrival' (NULL: the body's).
+--     A version's fact_time is only ever the body's (NULL when implausible);
 --   * money is integer micro-units (2.5 USD = 2500000): exact, and SUM() stays exact;
 --   * ids are stored in INTEGER-affinity columns: Everflow's numeric ids become
 --     integers whether they arrived as 2 or "2"; a non-numeric id stays text.
@@ -16,7 +20,7 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 -- Pages that `evarchive prune` frees are given back to the filesystem by
 -- PRAGMA incremental_vacuum (version 6; set before the first table, since
 -- only a full VACUUM can change it later: archives created earlier keep
@@ -133,6 +137,13 @@ CREATE INDEX restorations_by_version ON restorations (version_id);
 -- IPs, device, region and city, adv1…adv10, coupon, order id, notes, errors,
 -- query parameters) is read from its body by the same extraction when a
 -- query or export asks for it (src/store/conversion_fields.rs).
+--
+-- Every typed table ends with time_source (version 7, last as ALTER TABLE
+-- adds it): 'arrival' when the row's time column (conversion_time,
+-- time_saved, verdict_time, event_time, time_blocked) holds its arrival
+-- because the body carries no plausible time, NULL when it is the body's.
+-- (No comment sits before a table's last column: SQLite's DROP COLUMN would
+-- leave it commenting out the closing parenthesis.)
 
 CREATE TABLE conversions (
     version_id         INTEGER PRIMARY KEY REFERENCES versions (version_id),
@@ -159,7 +170,8 @@ CREATE TABLE conversions (
     affiliate_name     TEXT,
     country            TEXT,
     sub1 TEXT, sub2 TEXT, sub3 TEXT, sub4 TEXT, sub5 TEXT,
-    sub6 TEXT, sub7 TEXT, sub8 TEXT, sub9 TEXT, sub10 TEXT
+    sub6 TEXT, sub7 TEXT, sub8 TEXT, sub9 TEXT, sub10 TEXT,
+    time_source TEXT CHECK (time_source = 'arrival')
 );
 -- Conversions arrive by the million, so their indexes are few and grow at
 -- their end (time order): an index keyed by offer or partner would put every
@@ -172,6 +184,11 @@ CREATE INDEX conversions_by_time ON conversions (
     kind, conversion_time, is_current, offer_id, affiliate_id, advertiser_id,
     currency_id, status, payout_micros, revenue_micros);
 CREATE INDEX conversions_by_received ON conversions (kind, received_at);
+-- The few conversions dated by their arrival (version 7), so that a report,
+-- which reads conversions_by_time alone, can say how many it counted
+-- without reading every row.
+CREATE INDEX conversions_dated_by_arrival ON conversions (kind, conversion_time)
+    WHERE time_source IS NOT NULL;
 
 CREATE TABLE offers (
     version_id    INTEGER PRIMARY KEY REFERENCES versions (version_id),
@@ -184,7 +201,10 @@ CREATE TABLE offers (
     currency_id   TEXT,
     advertiser_id INTEGER,
     time_created  INTEGER,
-    time_saved    INTEGER
+    -- The version's time: the last save, else the creation, else (version 7)
+    -- the arrival, with time_source = 'arrival'.
+    time_saved    INTEGER,
+    time_source TEXT CHECK (time_source = 'arrival')
 );
 CREATE INDEX offers_by_offer ON offers (offer_id, time_saved);
 CREATE INDEX offers_by_advertiser ON offers (advertiser_id);
@@ -211,7 +231,8 @@ CREATE TABLE accounts (
     signup_heard_about_us          TEXT,
     signup_legal_type              TEXT,
     signup_promotional_information TEXT,
-    signup_country_code            TEXT
+    signup_country_code            TEXT,
+    time_source TEXT CHECK (time_source = 'arrival')
 );
 CREATE INDEX accounts_by_account ON accounts (role, account_id, time_saved);
 CREATE INDEX accounts_by_status ON accounts (role, status);
@@ -225,7 +246,8 @@ CREATE TABLE signup_verdicts (
     new_status         TEXT,
     employee_id        INTEGER,
     employee_full_name TEXT,
-    verdict_time       INTEGER
+    verdict_time       INTEGER,
+    time_source TEXT CHECK (time_source = 'arrival')
 );
 CREATE INDEX signup_verdicts_by_time ON signup_verdicts (verdict_time);
 CREATE INDEX signup_verdicts_by_affiliate ON signup_verdicts (affiliate_id);
@@ -238,7 +260,8 @@ CREATE TABLE offer_approvals (
     affiliate_id   INTEGER,
     event_time     INTEGER,
     offer_name     TEXT,
-    affiliate_name TEXT
+    affiliate_name TEXT,
+    time_source TEXT CHECK (time_source = 'arrival')
 );
 CREATE INDEX offer_approvals_by_time ON offer_approvals (event_time);
 CREATE INDEX offer_approvals_by_offer ON offer_approvals (offer_id);
@@ -262,7 +285,8 @@ CREATE TABLE blocked_variables (
     time_created        INTEGER,
     time_blocked        INTEGER,
     time_blocked_until  INTEGER,
-    cvr                 TEXT
+    cvr                 TEXT,
+    time_source TEXT CHECK (time_source = 'arrival')
 );
 CREATE INDEX blocked_variables_by_time ON blocked_variables (time_blocked);
 CREATE INDEX blocked_variables_by_offer ON blocked_variables (offer_id);
@@ -301,7 +325,9 @@ CREATE TABLE counters (
     last_received_at  INTEGER
 ) STRICT;
 
--- Small named values the archive keeps about itself (e.g. the generated token).
+-- Small named values the archive keeps about itself (e.g. the generated token,
+-- and since version 7 extraction_version: which extraction made the typed
+-- rows, see src/store/extraction.rs).
 CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -105,9 +105,15 @@ pub enum Error {
     },
 
     #[error(
-        "verify found {problems} problem(s), listed above; the archive was not changed. Keep a copy of it as it is, and restore what no longer reads back from a backup or a dump"
+        "verify found {problems} problem(s), listed above; the archive was not changed. Keep a copy of it as it is, and restore what no longer reads back from a backup or a dump{}",
+        if *outdated > 0 { format!("; the {outdated} marked \"outdated extraction\" are not damage: `evarchive reindex` writes them again from their bodies") } else { String::new() }
     )]
-    VerifyFailed { problems: usize },
+    VerifyFailed { problems: usize, outdated: usize },
+
+    #[error(
+        "verify found {rows} typed row(s), listed above, that differ from what this release extracts from their bodies, which read back intact{why}: an outdated extraction, not damage. Run `evarchive reindex` (safe while serve runs) to write them again from the bodies, then `evarchive verify`"
+    )]
+    OutdatedExtraction { rows: usize, why: String },
 
     #[error(
         "the body of version {version_id} no longer reads back ({why}), so its {column} cannot be shown; run `evarchive verify` to list every such body, and leave out the columns read from bodies (--columns) to read the rest"
@@ -149,6 +155,7 @@ impl Error {
             Error::DifferencesFound { .. } => 3,
             // Finished, every other line committed: not the failure 1 is.
             Error::ImportRefused { .. } => 4,
+            Error::OutdatedExtraction { .. } => 4,
             _ => 1,
         }
     }

@@ -23,7 +23,7 @@ const CONVERSION_HEADER: &str = concat!(
     "adv1,adv2,adv3,adv4,adv5,adv6,adv7,adv8,adv9,adv10,source_id,coupon_code,",
     "order_id,is_view_through,country,region,city,dma,session_user_ip,",
     "conversion_user_ip,platform,device_type,browser,http_user_agent,isp,url,",
-    "referer,notes,error_code,error_message,query_parameters,is_current",
+    "referer,notes,error_code,error_message,query_parameters,is_current,time_source",
 );
 
 const UTF8_BOM: char = '\u{feff}';

@@ -349,7 +349,7 @@ fn partners_and_affiliates_are_the_same_records() {
 }
 
 /// `show` output: the resource's header and its states, then each version as
-/// (header, the four detail lines, body as JSON).
+/// (header, the five detail lines, body as JSON).
 type Shown = (Vec<String>, Vec<(String, Vec<String>, serde_json::Value)>);
 
 fn shown(printed: &str) -> Shown {
@@ -363,13 +363,13 @@ fn shown(printed: &str) -> Shown {
     let versions = blocks
         .map(|block| {
             let lines: Vec<&str> = block.lines().collect();
-            let body = lines[5..].join("\n");
+            let body = lines[6..].join("\n");
             assert!(
                 body.starts_with("{\n  \""),
                 "pretty JSON after the header: {block}"
             );
             let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
-            let details = lines[1..5].iter().map(|l| (*l).to_owned()).collect();
+            let details = lines[1..6].iter().map(|l| (*l).to_owned()).collect();
             (lines[0].to_owned(), details, json)
         })
         .collect();
@@ -413,7 +413,8 @@ fn show_offer_prints_each_version_and_marks_the_current_one() {
     for ((header, details, body), (want_header, fact, saved)) in versions.iter().zip(expected) {
         assert_eq!(header, want_header);
         assert_eq!(details[0], format!("fact time:      {fact}"));
-        assert_eq!(details[3], "redeliveries:   0");
+        assert_eq!(details[1], "time source:    body");
+        assert_eq!(details[4], "redeliveries:   0");
         assert_eq!(body["network_offer_id"], json!(1));
         assert_eq!(body["time_saved"], json!(saved));
     }
@@ -592,7 +593,7 @@ fn show_lists_the_states_a_conversion_went_through_in_order_of_arrival() {
         versions[0].0,
         "── version 1 of 2 (current) · conversion_registered"
     );
-    assert_eq!(versions[0].1[3], "redeliveries:   1");
+    assert_eq!(versions[0].1[4], "redeliveries:   1");
     assert_eq!(versions[0].2["status"], json!("approved"));
     assert_eq!(versions[1].2["status"], json!("rejected"));
 }

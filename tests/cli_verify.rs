@@ -1,7 +1,8 @@
 //! `evarchive verify`: a sound archive passes (exit 0); each kind of damage
-//! — a body's bytes, its recorded digest, a typed value, a content hash, a
-//! missing typed row, a counter — is named (exit 1), and the file is left
-//! as it was.
+//! — a body's bytes, its recorded digest, a content hash, a counter — is
+//! named (exit 1: restore), a typed value or a missing typed row beside an
+//! intact body is an outdated extraction (exit 4: `reindex`, which fixes
+//! it), and the file is left as it was.
 
 mod common;
 
@@ -45,7 +46,50 @@ fn verify_fails_naming(db: &Path, words: &[&str]) {
     }
     assert!(run.stdout.ends_with(": 1 problem\n"), "{}", run.stdout);
     assert!(run.stderr.contains("problem(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("from a backup"), "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("outdated extraction"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(std::fs::read(db).expect("read"), before, "left as it was");
+}
+
+/// A typed row that is not what its intact body extracts to: verify names
+/// it as an outdated extraction and `reindex` as the fix (not a restore),
+/// and after `reindex` the archive passes.
+fn verify_names_reindex_which_fixes_it(db: &Path, words: &[&str]) {
+    let before = std::fs::read(db).expect("read");
+    let run = evarchive(db, &["verify"]);
+    assert_eq!(run.code, Some(4), "{}{}", run.stdout, run.stderr);
+    for words in words {
+        assert!(run.stdout.contains(words), "{words}: {}", run.stdout);
+    }
+    assert!(
+        run.stdout
+            .contains("(outdated extraction: run `evarchive reindex`)"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.ends_with(": 1 problem\n"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("an outdated extraction, not damage")
+            && run.stderr.contains("Run `evarchive reindex`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("backup"), "{}", run.stderr);
+    assert_eq!(std::fs::read(db).expect("read"), before, "left as it was");
+
+    let reindexed = evarchive(db, &["reindex"]);
+    assert_eq!(reindexed.code, Some(0), "{}", reindexed.stderr);
+    assert!(
+        reindexed.stderr.contains("1 typed rows rewritten"),
+        "{}",
+        reindexed.stderr
+    );
+    let run = evarchive(db, &["verify"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
 }
 
 #[test]
@@ -89,9 +133,16 @@ fn a_damaged_compressed_body_is_found() {
         .expect("damage");
     });
     // Without a frame checksum a flipped byte may decode to other bytes:
-    // the digest is what catches it, and the typed row may differ too.
+    // the digest is what catches it. Damage, not an outdated extraction,
+    // whatever the bytes now extract to.
     let run = evarchive(&db, &["verify"]);
     assert_eq!(run.code, Some(1), "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("from a backup"), "{}", run.stderr);
+    assert!(
+        !run.stdout.contains("outdated extraction"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout.contains(&format!("body {damaged_id} ")),
         "{}",
@@ -149,7 +200,7 @@ fn a_recorded_digest_that_does_not_match_is_found() {
 }
 
 #[test]
-fn a_typed_value_that_differs_from_its_body_is_found() {
+fn a_typed_value_that_differs_from_its_body_is_an_outdated_extraction() {
     let (_dir, db) = archive();
     damaged(&db, |conn| {
         conn.execute(
@@ -159,7 +210,7 @@ fn a_typed_value_that_differs_from_its_body_is_found() {
         )
         .expect("damage");
     });
-    verify_fails_naming(
+    verify_names_reindex_which_fixes_it(
         &db,
         &["conversions.payout_micros is 210000, its body says 200000"],
     );
@@ -180,13 +231,13 @@ fn a_content_hash_that_differs_from_its_body_is_found() {
 }
 
 #[test]
-fn a_missing_typed_row_is_found() {
+fn a_missing_typed_row_is_an_outdated_extraction() {
     let (_dir, db) = archive();
     damaged(&db, |conn| {
         conn.execute("DELETE FROM signup_verdicts", [])
             .expect("damage");
     });
-    verify_fails_naming(&db, &["no row in signup_verdicts"]);
+    verify_names_reindex_which_fixes_it(&db, &["no row in signup_verdicts"]);
 }
 
 #[test]

@@ -19,7 +19,7 @@ use serde_json::json;
 use evarchive::store::open::SCHEMA_VERSION;
 
 /// The archives of earlier releases, by their schema version.
-const FIXTURES: [(i64, &str); 5] = [
+const FIXTURES: [(i64, &str); 6] = [
     (
         1,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v1.db"),
@@ -39,6 +39,10 @@ const FIXTURES: [(i64, &str); 5] = [
     (
         5,
         concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v5.db"),
+    ),
+    (
+        6,
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/archive-v6.db"),
     ),
 ];
 
@@ -271,7 +275,8 @@ fn reads_back_as_before(original: &Path, db: &Path) {
         1
     );
 
-    // Every typed row of every version that remains, but whether it is current.
+    // Every typed row of every version that remains, but whether it is
+    // current and its time (see times_are_kept_or_dated_by_their_arrival).
     for (table, columns) in [
         (
             "conversions",
@@ -280,19 +285,13 @@ fn reads_back_as_before(original: &Path, db: &Path) {
                                    WHEN 'event_registered' THEN 12 ELSE kind END,
              conversion_id, status, payout_micros, revenue_micros, offer_id, sub2",
         ),
-        ("offers", "version_id, kind, offer_id, name, time_saved"),
+        ("offers", "version_id, kind, offer_id, name, time_created"),
         (
             "accounts",
             "version_id, kind, role, account_id, name, has_signup, signup_country_code",
         ),
-        (
-            "signup_verdicts",
-            "version_id, affiliate_id, new_status, verdict_time",
-        ),
-        (
-            "offer_approvals",
-            "version_id, offer_id, affiliate_id, event_time",
-        ),
+        ("signup_verdicts", "version_id, affiliate_id, new_status"),
+        ("offer_approvals", "version_id, offer_id, affiliate_id"),
         (
             "blocked_variables",
             "version_id, blocked_variable_id, variable, value",
@@ -312,6 +311,110 @@ fn reads_back_as_before(original: &Path, db: &Path) {
             })
             .collect();
         assert_eq!(kept, rows(&new, &sql), "{table}");
+    }
+}
+
+/// Whether a time in a typed row of an earlier release is one version 7
+/// takes as the body's (src/store/dating.rs): from 2000-01-01 to a day after
+/// the arrival.
+fn plausible(time: &Value, received_at: i64) -> bool {
+    matches!(time, Value::Integer(t) if *t >= 946_684_800 && *t <= received_at / 1000 + 86_400)
+}
+
+/// Through the upgrade to version 7 a typed row keeps its time when it is
+/// plausible, and is otherwise dated by its arrival and marked so; the
+/// version's fact time keeps only a plausible time.
+#[test]
+fn times_are_kept_or_dated_by_their_arrival() {
+    let mut dated_by_arrival = 0;
+    for (version, fixture) in FIXTURES {
+        let copy = upgraded(fixture);
+        let (old, new) = (read_only(&copy.original), read_only(&copy.db));
+        for (table, time) in [
+            ("conversions", "conversion_time"),
+            ("signup_verdicts", "verdict_time"),
+            ("offer_approvals", "event_time"),
+            ("blocked_variables", "time_blocked"),
+            // No fixture has a plausible creation time beside an
+            // implausible save time: the save time is the row's time.
+            ("offers", "time_saved"),
+            ("accounts", "time_saved"),
+        ] {
+            let before = rows(
+                &old,
+                &format!("SELECT version_id, {time}, received_at FROM {table} ORDER BY 1"),
+            );
+            let after = rows(
+                &new,
+                &format!(
+                    "SELECT t.version_id, t.{time}, t.time_source, v.fact_time
+                     FROM {table} AS t JOIN versions AS v USING (version_id) ORDER BY 1"
+                ),
+            );
+            // Version 2 merged the versions one body made under two kinds.
+            let remaining: Vec<&Value> = after.iter().map(|row| &row[0]).collect();
+            let before: Vec<Vec<Value>> = before
+                .into_iter()
+                .filter(|row| remaining.contains(&&row[0]))
+                .collect();
+            assert_eq!(before.len(), after.len(), "v{version} {table}");
+            for (old_row, new_row) in before.iter().zip(&after) {
+                let Value::Integer(received_at) = old_row[2] else {
+                    panic!("an arrival")
+                };
+                let expected = if plausible(&old_row[1], received_at) {
+                    vec![
+                        old_row[0].clone(),
+                        old_row[1].clone(),
+                        Value::Null,
+                        old_row[1].clone(),
+                    ]
+                } else {
+                    dated_by_arrival += 1;
+                    vec![
+                        old_row[0].clone(),
+                        Value::Integer(received_at / 1000),
+                        Value::Text("arrival".into()),
+                        Value::Null,
+                    ]
+                };
+                assert_eq!(new_row, &expected, "v{version} {table}: was {old_row:?}");
+            }
+        }
+    }
+    // archive-v6.db: seven conversions, an offer and a partner.
+    assert_eq!(dated_by_arrival, 9);
+}
+
+/// Typed rows an earlier extraction made differently (simulated by editing
+/// them: the fixtures' own bodies read the same under every release) are
+/// made again from their bodies when `serve` upgrades the archive, which
+/// records this release's extraction: `verify` then passes.
+#[test]
+fn an_earlier_extraction_is_made_again_by_the_upgrade() {
+    for (version, fixture) in FIXTURES {
+        let copy = copy_of(fixture);
+        let edited = "SELECT version_id, payout_micros FROM conversions
+                      WHERE conversion_id = '10000002'";
+        let expected = rows(&read_only(&copy.db), edited);
+        Connection::open(&copy.db)
+            .expect("open")
+            .execute(
+                "UPDATE conversions SET payout_micros = payout_micros + 1
+                 WHERE conversion_id = '10000002'",
+                [],
+            )
+            .expect("edit");
+        TestServer::start_on(&copy.db, |_| {}).stop();
+        assert_eq!(rows(&read_only(&copy.db), edited), expected, "v{version}");
+        assert_eq!(
+            count(
+                &read_only(&copy.db),
+                "SELECT CAST(value AS INTEGER) FROM settings WHERE name = 'extraction_version'"
+            ),
+            evarchive::store::extraction::EXTRACTION_VERSION
+        );
+        verify_finds_nothing_wrong(&copy.db, version);
     }
 }
 

@@ -1,6 +1,6 @@
 //! `evarchive export WHAT`: every matching record, streamed, CSV by default.
 
-use crate::commands::reading::{self, announce_window};
+use crate::commands::reading::{self, announce_window, note_dated_by_arrival};
 use crate::config::ExportConfig;
 use crate::error::Result;
 use crate::store::read::{open_reader, select_rows};
@@ -17,6 +17,7 @@ pub fn run(config: ExportConfig) -> Result<()> {
     )?;
     let written = select_rows(&conn, selection, &config.columns, None, sink.as_mut());
     let selected = destination.settle(sink, written)?;
+    note_dated_by_arrival(selected.by_arrival, selected.rows);
     eprintln!(
         "evarchive: exported {} {}",
         selected.rows,

@@ -1,6 +1,6 @@
 //! `evarchive query WHAT`: matching records, newest first, as a table by default.
 
-use crate::commands::reading::{self, announce_window, note_hidden_columns};
+use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
 use crate::config::QueryConfig;
 use crate::error::Result;
 use crate::store::read::{open_reader, select_rows};
@@ -22,6 +22,7 @@ pub fn run(config: QueryConfig) -> Result<()> {
         sink.as_ref(),
         "name the columns to print with --columns, or use --format csv",
     );
+    note_dated_by_arrival(selected.by_arrival, selected.rows);
     let what = selection.what.name();
     if selected.more {
         eprintln!(

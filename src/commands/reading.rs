@@ -36,6 +36,22 @@ pub fn announce_window(window: &TimeWindow, basis: TimeBasis) {
     eprintln!("evarchive: window {} ({basis})", window.describe());
 }
 
+/// Says on stderr how many of the rows of an answer are dated by their
+/// arrival: listed and reported by it, since their bodies carry no
+/// plausible time.
+pub fn note_dated_by_arrival(by_arrival: u64, rows: u64) {
+    if by_arrival > 0 {
+        let (verb, its, whose) = if by_arrival == 1 {
+            ("is", "its", "its body carries")
+        } else {
+            ("are", "their", "their bodies carry")
+        };
+        eprintln!(
+            "evarchive: {by_arrival} of {rows} rows {verb} dated by {its} arrival: {whose} no plausible time (column time_source)"
+        );
+    }
+}
+
 /// How wide a table may be: the terminal's width when stdout is a terminal
 /// (`COLUMNS` wins when set), unlimited when piped.
 pub fn table_width() -> Option<usize> {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::commands::reading::{self, announce_window, note_hidden_columns};
+use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
 use crate::config::ReportConfig;
 use crate::error::{Error, Result};
 use crate::output::Format;
@@ -13,7 +13,7 @@ use crate::report::{
     Dimension, KeyPart, OTHER_STATUS, REPORT_STATUSES, Sums, label_time_buckets, report_columns,
 };
 use crate::rows::{Column, RowSink, Value};
-use crate::store::read::{latest_name, open_reader, sum_groups};
+use crate::store::read::{count_dated_by_arrival, latest_name, open_reader, sum_groups};
 
 /// How a table shows conversions that carried no currency.
 const NO_CURRENCY_LABEL: &str = "(none)";
@@ -95,6 +95,14 @@ pub fn run(config: ReportConfig) -> Result<()> {
         );
     }
     destination.settle(sink, written)?;
+    let counted: i64 = groups
+        .values()
+        .flat_map(|sums| sums.by_status.iter().map(|tally| tally.count))
+        .sum();
+    note_dated_by_arrival(
+        count_dated_by_arrival(&conn, selection)?,
+        u64::try_from(counted).unwrap_or(0),
+    );
     eprintln!("evarchive: {} groups", groups.len());
     Ok(())
 }

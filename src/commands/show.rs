@@ -123,11 +123,25 @@ fn print_resource(
             index + 1,
             version.kind
         )?;
-        writeln!(
-            out,
-            "fact time:      {}",
-            time(version.fact_time.map(|s| s * 1000), zone)
-        )?;
+        // A version has a fact time only from its body (see store::dating);
+        // one without is listed and reported by its arrival.
+        match version.fact_time {
+            Some(seconds) => {
+                writeln!(out, "fact time:      {}", time(Some(seconds * 1000), zone))?;
+                writeln!(out, "time source:    body")?;
+            }
+            None => {
+                writeln!(
+                    out,
+                    "fact time:      {}",
+                    time(Some(version.first_received_at), zone)
+                )?;
+                writeln!(
+                    out,
+                    "time source:    arrival (the body carries no plausible time)"
+                )?;
+            }
+        }
         writeln!(
             out,
             "first received: {}",

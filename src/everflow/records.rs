@@ -14,6 +14,22 @@ use super::kind::WebhookKind;
 /// Money in millionths of the currency unit: exact, and summable by SQLite.
 pub type Micros = i64;
 
+/// 2000-01-01T00:00:00Z: no Everflow record is older, so an earlier time
+/// (`0`, `1`, a count, a date typed as digits) is not a time.
+pub const EARLIEST_PLAUSIBLE_TIME: i64 = 946_684_800;
+
+/// 2^53: beyond it a time has lost its precision in every JSON reader that
+/// uses doubles, and it is milliseconds or noise anyway. (Far below it, a
+/// time can still be implausible for its delivery: the store compares it
+/// with the arrival, which the domain does not know.)
+pub const LATEST_PLAUSIBLE_TIME: i64 = 1 << 53;
+
+/// A body's time as a fact time, if it can be one: whole Unix seconds from
+/// 2000 on and below 2^53.
+pub fn plausible_unix_time(time: Option<i64>) -> Option<i64> {
+    time.filter(|t| (EARLIEST_PLAUSIBLE_TIME..LATEST_PLAUSIBLE_TIME).contains(t))
+}
+
 /// Everything a delivery body yields. Most kinds carry one resource;
 /// `traffic_optimized` carries one per blocked variable.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +44,10 @@ pub struct ResourceRecord {
     /// The dedup identity within the kind (PAYLOADS.md); composite identities are
     /// their parts joined by `:` (e.g. verdict `11:1764000011:active`).
     pub resource_id: String,
-    /// When the fact happened, by the kind's own timestamp; orders versions.
+    /// When the fact happened, by the kind's own timestamp, if the body
+    /// carries a plausible one (see [`plausible_unix_time`]); orders versions.
+    /// `None` when it carries none: the store dates such a record by its
+    /// arrival (the domain knows no clock).
     pub fact_time: Option<i64>,
     /// SHA-256 of the resource's content with volatile envelope fields removed,
     /// canonicalised so that key order and white space do not matter.

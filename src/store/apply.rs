@@ -6,10 +6,15 @@
 //! current version is, among its versions with the latest fact time, the one
 //! whose content arrived last: Everflow sends no update time for conversions,
 //! so approved → rejected → approved with one conversion time ends approved.
+//! A version whose body carries no plausible time has none here (its typed
+//! row is dated by its arrival, see `dating`): it orders before every version
+//! with a time, so an undated update never hides a dated one, and among
+//! undated versions the latest arrival wins.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::body_rows::{body_id_for, insert_body};
+use super::dating::plausible_fact_time;
 use super::incoming::{DeliveryOutcome, IncomingDelivery, StoredDelivery};
 use super::typed_rows::{RowOrigin, insert_typed_row, set_typed_row_current};
 use crate::everflow::records::ResourceRecord;
@@ -173,6 +178,7 @@ fn plan(
     resource: &ResourceRecord,
 ) -> rusqlite::Result<Plan> {
     let resource_type = delivery.kind.resource_type().as_str();
+    let fact_time = plausible_fact_time(resource.fact_time, delivery.received_at);
     let same_content: Option<(Known, bool, Option<i64>)> = conn
         .prepare_cached(
             "SELECT v.version_id, v.fact_time, v.is_current, CASE WHEN b.sha256 = ?4 THEN b.body_id END
@@ -238,7 +244,7 @@ fn plan(
         // change, an edit that did not move time_saved) the latest arrival.
         // Option's order puts a missing time before any time.
         Some(current) => {
-            let newer = resource.fact_time >= current.fact_time;
+            let newer = fact_time >= current.fact_time;
             Plan::NewVersion {
                 outcome: DeliveryOutcome::Version,
                 supersedes: newer.then_some(current.version_id),
@@ -306,7 +312,7 @@ fn carry_out(
                 &resource.content_sha256[..],
                 body_id,
                 delivery_id,
-                resource.fact_time,
+                plausible_fact_time(resource.fact_time, delivery.received_at),
                 delivery.received_at,
                 is_current,
             ])?;

@@ -11,6 +11,7 @@ use super::bodies::Dictionaries;
 use super::checkpointer::{self, Checkpointer};
 use super::compression::Compression;
 use super::disk::DiskGuard;
+use super::extraction;
 use super::health::ArchiveHealth;
 use super::identity::{self, ArchiveFile};
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
@@ -85,7 +86,7 @@ impl Archive {
         if options.adopt_archive {
             identity::adopt(path)?;
         }
-        let (conn, state) = open_archive(path, OpenMode::Serve)?;
+        let (mut conn, state) = open_archive(path, OpenMode::Serve)?;
         // A WAL left large by a full disk is emptied before anything is
         // written, giving the reserve up if that is what it takes.
         let disk = DiskGuard::new(path, options.disk_reserve);
@@ -93,6 +94,7 @@ impl Archive {
             tracing::warn!("cannot empty the WAL at start: {e}");
         }
         let archive_id = prove_writable(&conn, path)?;
+        extraction::bring_up_to_date(&mut conn, state)?;
         let (acknowledged, restore_gap) = Acknowledged::open(path, &conn, &archive_id)?;
         if let Some(gap) = &restore_gap {
             tracing::warn!("{}", gap.describe());

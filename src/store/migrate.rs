@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 6,
         sql: include_str!("../../migrations/0006_retention.sql"),
     },
+    Migration {
+        version: 7,
+        sql: include_str!("../../migrations/0007_every_record_dated.sql"),
+    },
 ];
 
 /// Runs the steps after `from`, in one transaction, and records the version

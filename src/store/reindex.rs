@@ -1,7 +1,8 @@
 //! `evarchive reindex`: every typed row made again from the stored body, by
 //! this release's extraction, after an upgrade that extracts more. Raw bodies,
 //! versions and deliveries are never touched; only typed rows that differ from
-//! what this release writes are replaced.
+//! what this release writes are replaced. At the end the archive records
+//! this release's extraction version (see `extraction`).
 //!
 //! Runs beside `serve`: each slice is one short write transaction (a few
 //! hundred versions, milliseconds), so serve's writer waits at most that long
@@ -10,7 +11,9 @@
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::bodies::Dictionaries;
+use super::extraction::EXTRACTION_VERSION;
 use super::reread::{Scratch, StoredVersion, archived_row, reread_version, version_slice_sql};
+use super::settings;
 use super::typed_rows::{insert_typed_row, table_of};
 use crate::error::Result;
 
@@ -45,6 +48,10 @@ pub fn reindex(conn: &mut Connection, mut progress: impl FnMut(u64, u64)) -> Res
             .query_map(params![next, SLICE], StoredVersion::from_row)?
             .collect::<rusqlite::Result<_>>()?;
         let Some(last) = versions.last().map(|v| v.version_id) else {
+            // Every row is now this release's (those whose body cannot be
+            // read are `verify`'s to report, as damage).
+            settings::record_extraction_version(&tx, EXTRACTION_VERSION)?;
+            tx.commit()?;
             return Ok(done);
         };
         for version in &versions {

@@ -8,6 +8,7 @@ const LAST_STARTED: &str = "last_started_at";
 const HEALTH_PROBE: &str = "health_probe_at";
 const URL_BASE: &str = "webhook_url_base";
 const RECONCILE_PROGRESS: &str = "reconcile_progress";
+const EXTRACTION_VERSION: &str = "extraction_version";
 
 /// The token kept in the archive; on first use `candidate` is stored and becomes
 /// it. Returns the token and whether it was just stored.
@@ -42,6 +43,17 @@ pub fn webhook_url_base(conn: &Connection) -> rusqlite::Result<Option<String>> {
 
 pub fn record_webhook_url_base(conn: &Connection, base: &str) -> rusqlite::Result<()> {
     set(conn, URL_BASE, base)
+}
+
+/// The version of the extraction that made the archive's typed rows; `None`
+/// for an archive whose rows predate the setting (any release before schema
+/// version 7).
+pub fn extraction_version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
+    Ok(get(conn, EXTRACTION_VERSION)?.and_then(|text| text.parse().ok()))
+}
+
+pub fn record_extraction_version(conn: &Connection, version: i64) -> rusqlite::Result<()> {
+    set(conn, EXTRACTION_VERSION, &version.to_string())
 }
 
 pub(super) fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {

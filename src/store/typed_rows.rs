@@ -6,6 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 
 use crate::store::conversion_fields::{STORED, stored_values};
+use crate::store::dating::{Dating, date};
 
 use crate::everflow::kind::{Family, WebhookKind};
 use crate::everflow::records::{
@@ -42,7 +43,8 @@ pub fn set_typed_row_current(
 }
 
 /// Where a typed row comes from: its version, the event type that first
-/// carried it, and when that delivery arrived (Unix milliseconds).
+/// carried it, and when that delivery arrived (Unix milliseconds): the
+/// row's time when its body carries no plausible one.
 pub struct RowOrigin {
     pub version_id: i64,
     pub kind: WebhookKind,
@@ -60,6 +62,7 @@ pub fn insert_typed_row(
         kind: origin.kind,
         is_current: origin.is_current,
         received_at: origin.received_at,
+        dating: date(resource.fact_time, origin.received_at),
     };
     match &resource.columns {
         TypedColumns::Conversion(c) => insert_conversion(conn, &row, c),
@@ -80,6 +83,9 @@ struct RowHead {
     kind: WebhookKind,
     is_current: bool,
     received_at: i64,
+    /// The family's time column holds `dating.time` (the body's plausible
+    /// time, else the arrival) and `time_source` says which.
+    dating: Dating,
 }
 
 fn insert_conversion(
@@ -88,9 +94,9 @@ fn insert_conversion(
     c: &ConversionColumns,
 ) -> rusqlite::Result<()> {
     static SQL: LazyLock<String> = LazyLock::new(|| {
-        let places: Vec<String> = (1..=4 + STORED.len()).map(|n| format!("?{n}")).collect();
+        let places: Vec<String> = (1..=5 + STORED.len()).map(|n| format!("?{n}")).collect();
         format!(
-            "INSERT INTO conversions (version_id, kind, is_current, received_at, {}) VALUES ({})",
+            "INSERT INTO conversions (version_id, kind, is_current, received_at, time_source, {}) VALUES ({})",
             STORED.join(", "),
             places.join(", ")
         )
@@ -100,17 +106,28 @@ fn insert_conversion(
         Value::Integer(row.kind.code()),
         Value::Integer(i64::from(row.is_current)),
         Value::Integer(row.received_at),
+        row.dating
+            .source()
+            .map_or(Value::Null, |s| Value::Text(s.to_owned())),
     ];
+    let stored = stored_values(c).zip(STORED).map(|(value, column)| {
+        if *column == "conversion_time" {
+            Value::Integer(row.dating.time)
+        } else {
+            value
+        }
+    });
     conn.prepare_cached(&SQL)?
-        .execute(params_from_iter(head.into_iter().chain(stored_values(c))))?;
+        .execute(params_from_iter(head.into_iter().chain(stored)))?;
     Ok(())
 }
 
 fn insert_offer(conn: &Connection, row: &RowHead, c: &OfferColumns) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO offers (version_id, kind, is_current, received_at, offer_id, name,
-                             status, currency_id, advertiser_id, time_created, time_saved)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                             status, currency_id, advertiser_id, time_created, time_saved,
+                             time_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         row.version_id,
@@ -123,7 +140,9 @@ fn insert_offer(conn: &Connection, row: &RowHead, c: &OfferColumns) -> rusqlite:
         c.currency_id,
         c.advertiser_id,
         c.time_created,
-        c.time_saved,
+        // The version's time: the last save, else the creation, else the arrival.
+        row.dating.time,
+        row.dating.source(),
     ])?;
     Ok(())
 }
@@ -140,9 +159,10 @@ fn insert_account(
                                has_signup, signup_website_url, signup_company_description,
                                signup_referral_code, signup_advertise_method,
                                signup_heard_about_us, signup_legal_type,
-                               signup_promotional_information, signup_country_code)
+                               signup_promotional_information, signup_country_code,
+                               time_source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19, ?20)",
+                 ?17, ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         row.version_id,
@@ -155,7 +175,8 @@ fn insert_account(
         c.status,
         c.currency_id,
         c.time_created,
-        c.time_saved,
+        // As for offers: the last save, else the creation, else the arrival.
+        row.dating.time,
         c.has_signup,
         c.signup_website_url,
         c.signup_company_description,
@@ -165,6 +186,7 @@ fn insert_account(
         c.signup_legal_type,
         c.signup_promotional_information,
         c.signup_country_code,
+        row.dating.source(),
     ])?;
     Ok(())
 }
@@ -177,8 +199,8 @@ fn insert_signup_verdict(
     conn.prepare_cached(
         "INSERT INTO signup_verdicts (version_id, is_current, received_at, affiliate_id,
                                       affiliate_name, new_status, employee_id,
-                                      employee_full_name, verdict_time)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                      employee_full_name, verdict_time, time_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         row.version_id,
@@ -189,7 +211,8 @@ fn insert_signup_verdict(
         c.new_status,
         c.employee_id,
         c.employee_full_name,
-        c.verdict_time,
+        row.dating.time,
+        row.dating.source(),
     ])?;
     Ok(())
 }
@@ -201,8 +224,9 @@ fn insert_offer_approval(
 ) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO offer_approvals (version_id, is_current, received_at, offer_id,
-                                      affiliate_id, event_time, offer_name, affiliate_name)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                      affiliate_id, event_time, offer_name, affiliate_name,
+                                      time_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         row.version_id,
@@ -210,9 +234,10 @@ fn insert_offer_approval(
         row.received_at,
         c.offer_id,
         c.affiliate_id,
-        c.event_time,
+        row.dating.time,
         c.offer_name,
         c.affiliate_name,
+        row.dating.source(),
     ])?;
     Ok(())
 }
@@ -228,9 +253,9 @@ fn insert_blocked_variable(
                                         optimization_run_id, variable, value, offer_id,
                                         offer_name, affiliate_id, affiliate_name, action,
                                         manual_override, time_created, time_blocked,
-                                        time_blocked_until, cvr)
+                                        time_blocked_until, cvr, time_source)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18)",
+                 ?17, ?18, ?19)",
     )?
     .execute(params![
         row.version_id,
@@ -248,9 +273,10 @@ fn insert_blocked_variable(
         c.action,
         c.manual_override,
         c.time_created,
-        c.time_blocked,
+        row.dating.time,
         c.time_blocked_until,
         c.cvr,
+        row.dating.source(),
     ])?;
     Ok(())
 }

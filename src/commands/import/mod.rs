@@ -60,6 +60,7 @@ pub(crate) fn open_loader(db: &std::path::Path) -> Result<BulkLoader> {
             webhook_url_base: None,
             training: TrainingRules::default(),
             retention: None,
+            adopt_archive: false,
         },
     )
 }

@@ -12,7 +12,7 @@ use super::error::BodyError;
 use super::json::JsonValue;
 use super::kind::{Family, WebhookKind};
 use super::lenient::FieldReader;
-use super::records::{ExtractedDelivery, ResourceRecord, TypedColumns};
+use super::records::{ExtractedDelivery, ResourceRecord, TypedColumns, plausible_unix_time};
 
 /// Extracts every resource a body of `kind` describes. All or nothing: a body whose
 /// identity cannot be read yields an error, never a partial delivery.
@@ -102,11 +102,11 @@ fn required<T>(kind: WebhookKind, field: &'static str, value: Option<T>) -> Resu
 /// The fact time of offers, advertisers and partners: their last save
 /// (`time_saved`), else their creation. One resource arrives under several
 /// event types (created, updated, signed up), so all of them date a version
-/// the same way, and the newest save is the current state.
+/// the same way, and the newest save is the current state. A save time
+/// that is not plausible gives way to the creation time.
 fn versioned_fact_time(fields: &FieldReader<'_>) -> Option<i64> {
-    fields
-        .unix_time("time_saved")
-        .or_else(|| fields.unix_time("time_created"))
+    plausible_unix_time(fields.unix_time("time_saved"))
+        .or_else(|| plausible_unix_time(fields.unix_time("time_created")))
 }
 
 fn record(
@@ -117,7 +117,9 @@ fn record(
 ) -> ResourceRecord {
     ResourceRecord {
         resource_id,
-        fact_time,
+        // Identities keep the time as sent (a verdict's `timestamp`); only
+        // a plausible one dates the fact.
+        fact_time: plausible_unix_time(fact_time),
         content_sha256: object_sha256(content.as_object()),
         columns,
     }
@@ -194,6 +196,41 @@ mod tests {
             let second = extract(kind, &reformatted).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(first, second, "{kind}");
         }
+    }
+
+    #[test]
+    fn only_a_plausible_time_dates_a_conversion() {
+        // The arrival's bound is the store's (it knows the arrival).
+        let cases = [
+            ("1764064001", Some(1_764_064_001)),
+            ("\"1764064001\"", Some(1_764_064_001)),
+            ("1764064001.0", Some(1_764_064_001)),
+            ("1764064001000", Some(1_764_064_001_000)),
+            ("null", None),
+            ("0", None),
+            ("\"abc\"", None),
+            ("946684799", None),
+            ("9223372036854775808", None),
+            ("9007199254740993", None),
+        ];
+        for (time, expected) in cases {
+            let body = format!(r#"{{"conversion_id": "ab", "conversion_unix_timestamp": {time}}}"#);
+            let delivery = extract(WebhookKind::ConversionRegistered, &doc(&body))
+                .unwrap_or_else(|error| panic!("{time}: {error}"));
+            assert_eq!(delivery.resources[0].fact_time, expected, "{time}");
+        }
+    }
+
+    #[test]
+    fn a_save_time_that_is_no_time_gives_way_to_the_creation_time() {
+        let body = r#"{"network_offer_id": 1, "time_saved": 0, "time_created": 1764000000}"#;
+        let delivery =
+            extract(WebhookKind::OfferUpdated, &doc(body)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(delivery.resources[0].fact_time, Some(1_764_000_000));
+        let body = r#"{"network_offer_id": 1, "time_saved": "x"}"#;
+        let delivery =
+            extract(WebhookKind::OfferUpdated, &doc(body)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(delivery.resources[0].fact_time, None);
     }
 
     #[test]

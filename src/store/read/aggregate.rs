@@ -79,6 +79,33 @@ pub fn sum_groups(
         .collect())
 }
 
+/// How many of the conversions or events `selection` picks are dated by
+/// their arrival. Read through the partial index of those rows (few), not
+/// the rows the report reads from its covering index.
+pub fn count_dated_by_arrival(conn: &Connection, selection: &Selection) -> Result<u64> {
+    let dataset = Dataset::of(selection.what);
+    let Some(time_source) = dataset.time_source else {
+        return Ok(0);
+    };
+    let time = match selection.basis {
+        TimeBasis::Fact => dataset.fact_time,
+        TimeBasis::Received => dataset.received_time,
+    };
+    let (conditions, params) = conditions(dataset, selection, time)?;
+    let from = match selection.what {
+        What::Conversions | What::Events => {
+            "conversions AS t INDEXED BY conversions_dated_by_arrival"
+        }
+        _ => dataset.from,
+    };
+    let sql =
+        format!("SELECT count(*) FROM {from} WHERE {conditions} AND {time_source} IS NOT NULL");
+    let count: i64 = conn
+        .prepare(&sql)?
+        .query_row(params_from_iter(params.iter()), |row| row.get(0))?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 /// A group key part as bytes: a tag, then the value (integers fixed-width,
 /// text length-prefixed), so keys compare equal exactly when their parts do.
 fn encode_key_part(key: &mut Vec<u8>, value: ValueRef<'_>) {

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use aggregate::{latest_name, sum_groups};
+pub use aggregate::{count_dated_by_arrival, latest_name, sum_groups};
 pub use current_conversions::{CurrentConversion, current_conversions};
 pub use datasets::{Dataset, DatasetColumn};
 pub use dump::{DumpFilter, DumpedDelivery, each_delivery};
@@ -22,7 +22,7 @@ pub use inspect::{
     type_stats, versions_of,
 };
 pub use select::{Selected, select_rows};
-pub use verify::{Problem, Scrub, Step, verify};
+pub use verify::{Problem, Remedy, Scrub, Step, verify};
 
 use super::open::{OpenMode, open_archive};
 use crate::error::Result;

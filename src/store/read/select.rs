@@ -10,11 +10,15 @@ use super::datasets::{Dataset, DatasetColumn, FilterSql, TimeColumn};
 use crate::error::{Error, Result};
 use crate::rows::{RowSink, Value};
 use crate::selection::{Selection, TimeBasis};
+use crate::store::dating::LEEWAY_SECONDS;
 
 /// What a selection found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Selected {
     pub rows: u64,
+    /// Of them, those dated by their arrival (their body carries no
+    /// plausible time).
+    pub by_arrival: u64,
     /// More rows matched than the limit let through.
     pub more: bool,
 }
@@ -55,19 +59,25 @@ pub fn select_rows(
         ""
     };
     let head = format!(
-        "SELECT {select_list}, {time} AS _time, {key} AS _key{version} FROM {from} WHERE {conditions}",
+        "SELECT {select_list}, {time} AS _time, {key} AS _key, {by_arrival} AS _by_arrival{version}
+         FROM {from} WHERE {conditions}",
         time = time.sql,
         key = dataset.key,
+        by_arrival = dataset
+            .time_source
+            .map_or_else(|| "0".to_owned(), |source| format!("{source} IS NOT NULL")),
         from = dataset.from,
     );
-    // Rows without a time (a GET postback without its timestamp) belong to
-    // no window, so only an unbounded selection lists them, last.
+    // Rows without a time belong to no window, so only an unbounded
+    // selection lists them, last. (Since schema version 7 every typed row
+    // has one, dated by its arrival when its body carries none.)
     let timeless_rows_match = !selection.window.is_bounded();
 
     let header: Vec<_> = columns.iter().map(|c| c.column).collect();
     sink.begin(&header).map_err(Error::Output)?;
     let width = columns.len();
     let mut sent: u64 = 0;
+    let mut by_arrival: u64 = 0;
     let mut more = false;
     let mut page = Page::Timed(None);
     'pages: loop {
@@ -98,7 +108,7 @@ pub fn select_rows(
             }
             read += 1;
             let from_body = match &body_columns {
-                Some(body_columns) => body_columns.read(conn, row.get(width + 2)?)?,
+                Some(body_columns) => body_columns.read(conn, row.get(width + 3)?)?,
                 None => Vec::new(),
             };
             let mut values = (0..width)
@@ -109,6 +119,7 @@ pub fn select_rows(
             }
             sink.row(&values).map_err(Error::Output)?;
             sent += 1;
+            by_arrival += u64::from(row.get::<_, bool>(width + 2)?);
             last = Some((row.get(width)?, row.get(width + 1)?));
         }
         page = match (page, last) {
@@ -122,7 +133,11 @@ pub fn select_rows(
         };
     }
     sink.finish().map_err(Error::Output)?;
-    Ok(Selected { rows: sent, more })
+    Ok(Selected {
+        rows: sent,
+        by_arrival,
+        more,
+    })
 }
 
 fn page_sql(
@@ -177,9 +192,17 @@ pub(super) fn conditions(
         params.push(SqlValue::Integer(since * time.per_second));
         sql.push(format!("{} >= ?{}", time.sql, params.len()));
     }
-    params.push(SqlValue::Integer(
-        selection.window.until_unix() * time.per_second,
-    ));
+    let mut until = selection.window.until_unix();
+    // A window that ends now (no --until) holds every record that has
+    // arrived: a body's time may run up to a day past its arrival (see
+    // store::dating) and is still the record's time.
+    if selection.window.until_now
+        && selection.basis == TimeBasis::Fact
+        && dataset.time_source.is_some()
+    {
+        until = until.saturating_add(LEEWAY_SECONDS);
+    }
+    params.push(SqlValue::Integer(until * time.per_second));
     sql.push(format!("{} < ?{}", time.sql, params.len()));
     for (field, values) in &selection.filters.any_of {
         let filter = dataset

@@ -2,7 +2,7 @@
 //! one resource whichever event type (created, updated, signed up) carried
 //! it, so its current version is the typed row marked current.
 
-use super::{Dataset, DatasetColumn, FilterSql, col, millis, seconds};
+use super::{Dataset, DatasetColumn, FilterSql, TIME_SOURCE, col, millis, seconds};
 use crate::rows::ColumnKind::{Code, Flag, Id, Text, Time, TimeMillis};
 use crate::selection::FilterField;
 
@@ -13,6 +13,7 @@ pub static OFFERS: Dataset = Dataset {
     fact_time: seconds("coalesce(t.time_saved, t.time_created)"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
+    time_source: Some("t.time_source"),
     columns: &[
         col("offer_id", Id, "t.offer_id"),
         col("name", Text, "t.name"),
@@ -24,6 +25,7 @@ pub static OFFERS: Dataset = Dataset {
         col("kind", Code, "t.kind"),
         col("received_at", TimeMillis, "t.received_at").label("received"),
         col("is_current", Flag, "t.is_current"),
+        TIME_SOURCE,
     ],
     table_columns: &[
         ("offer_id", 0),
@@ -72,6 +74,7 @@ macro_rules! account_columns {
             col("kind", Code, "t.kind"),
             col("received_at", TimeMillis, "t.received_at").label("received"),
             col("is_current", Flag, "t.is_current"),
+            TIME_SOURCE,
         ]
     };
 }
@@ -86,6 +89,7 @@ pub static ADVERTISERS: Dataset = Dataset {
     fact_time: seconds("coalesce(t.time_saved, t.time_created)"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
+    time_source: Some("t.time_source"),
     columns: ADVERTISER_COLUMNS,
     table_columns: &[
         ("advertiser_id", 0),

@@ -1,6 +1,6 @@
 //! One-off facts: sign-up verdicts, offer approvals, traffic blocks.
 
-use super::{Dataset, FilterSql, col, millis, seconds};
+use super::{Dataset, FilterSql, TIME_SOURCE, col, millis, seconds};
 use crate::rows::ColumnKind::{Code, Flag, Id, Text, Time, TimeMillis};
 use crate::selection::FilterField;
 
@@ -11,6 +11,7 @@ pub static VERDICTS: Dataset = Dataset {
     fact_time: seconds("t.verdict_time"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
+    time_source: Some("t.time_source"),
     columns: &[
         col("timestamp", Time, "t.verdict_time").label("time"),
         col("network_affiliate_id", Id, "t.affiliate_id"),
@@ -20,6 +21,7 @@ pub static VERDICTS: Dataset = Dataset {
         col("employee_full_name", Text, "t.employee_full_name"),
         col("received_at", TimeMillis, "t.received_at").label("received"),
         col("is_current", Flag, "t.is_current"),
+        TIME_SOURCE,
     ],
     table_columns: &[
         ("timestamp", 0),
@@ -42,6 +44,7 @@ pub static APPROVALS: Dataset = Dataset {
     fact_time: seconds("t.event_time"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
+    time_source: Some("t.time_source"),
     columns: &[
         col("event_time", Time, "t.event_time").label("time"),
         col("offer_id", Id, "t.offer_id"),
@@ -50,6 +53,7 @@ pub static APPROVALS: Dataset = Dataset {
         col("affiliate_name", Text, "t.affiliate_name"),
         col("received_at", TimeMillis, "t.received_at").label("received"),
         col("is_current", Flag, "t.is_current"),
+        TIME_SOURCE,
     ],
     table_columns: &[
         ("event_time", 0),
@@ -72,6 +76,7 @@ pub static BLOCKED: Dataset = Dataset {
     fact_time: seconds("t.time_blocked"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
+    time_source: Some("t.time_source"),
     columns: &[
         col("time_blocked", Time, "t.time_blocked").label("blocked"),
         col("time_blocked_until", Time, "t.time_blocked_until").label("until"),
@@ -98,6 +103,7 @@ pub static BLOCKED: Dataset = Dataset {
         col("time_created", Time, "t.time_created"),
         col("received_at", TimeMillis, "t.received_at").label("received"),
         col("is_current", Flag, "t.is_current"),
+        TIME_SOURCE,
     ],
     table_columns: &[
         ("time_blocked", 0),

@@ -1,6 +1,6 @@
 //! Conversions and events: one table, one column set, told apart by kind.
 
-use super::{Dataset, DatasetColumn, FilterSql, col, from_body, millis, seconds};
+use super::{Dataset, DatasetColumn, FilterSql, TIME_SOURCE, col, from_body, millis, seconds};
 use crate::rows::ColumnKind::{Code, Flag, Id, Json, Money, Text, Time, TimeMillis};
 use crate::selection::FilterField;
 
@@ -71,6 +71,7 @@ const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     from_body("error_message", Text),
     from_body("query_parameters", Json),
     col("is_current", Flag, "t.is_current"),
+    TIME_SOURCE,
 ];
 
 /// The filters of conversions and events but the id lookup, which goes
@@ -124,6 +125,7 @@ pub static CONVERSIONS: Dataset = Dataset {
     fact_time: seconds("t.conversion_time"),
     received_time: millis("t.received_at"),
     key: "t.version_id",
+    time_source: Some("t.time_source"),
     columns: CONVERSION_COLUMNS,
     // Ids, times, statuses and money are never left out; names give way
     // before them, sub ids and countries first.

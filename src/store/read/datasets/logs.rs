@@ -15,6 +15,7 @@ pub static DELIVERIES: Dataset = Dataset {
     fact_time: millis("t.received_at"),
     received_time: millis("t.received_at"),
     key: "t.delivery_id",
+    time_source: None,
     columns: &[
         col("received_at", TimeMillis, "t.received_at").label("received"),
         col("delivery_id", Integer, "t.delivery_id"),
@@ -58,6 +59,7 @@ pub static REFUSALS: Dataset = Dataset {
     fact_time: millis("t.received_at"),
     received_time: millis("t.received_at"),
     key: "t.refusal_id",
+    time_source: None,
     columns: &[
         col("received_at", TimeMillis, "t.received_at").label("time"),
         col("refusal_id", Integer, "t.refusal_id"),

@@ -37,6 +37,14 @@ const fn from_body(name: &'static str, kind: ColumnKind) -> DatasetColumn {
     }
 }
 
+/// Where a record's time comes from (schema version 7): `body`, or
+/// `arrival` when its body carries no plausible time.
+pub const TIME_SOURCE: DatasetColumn = col(
+    "time_source",
+    crate::rows::ColumnKind::Code,
+    "coalesce(t.time_source, 'body')",
+);
+
 impl DatasetColumn {
     /// The header a table gives the column (a time column adds its zone).
     const fn label(mut self, label: &'static str) -> DatasetColumn {
@@ -66,6 +74,9 @@ pub struct Dataset {
     pub received_time: TimeColumn,
     /// A unique integer, the tie-breaker of the newest-first order.
     pub key: &'static str,
+    /// The stored `time_source` (NULL, or 'arrival' when the fact time is
+    /// the arrival); `None` for the logs, dated by arrival by nature.
+    pub time_source: Option<&'static str>,
     pub columns: &'static [DatasetColumn],
     /// The columns a terminal table shows unless `--columns` says otherwise,
     /// in order, each with its rank (0: always shown; the highest is left out

@@ -51,6 +51,27 @@ pub enum Problem {
     },
 }
 
+/// What a problem calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Remedy {
+    /// A typed row differs from what this release extracts from its body,
+    /// which reads back intact: the body is the archive's record, and
+    /// `evarchive reindex` writes the row again from it.
+    Reindex,
+    /// Something does not read back as it arrived, or disagrees with the
+    /// rest: restore from a backup or a dump.
+    Restore,
+}
+
+impl Problem {
+    pub fn remedy(&self) -> Remedy {
+        match self {
+            Problem::TypedRow { .. } | Problem::TypedRowMissing { .. } => Remedy::Reindex,
+            _ => Remedy::Restore,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -85,9 +106,10 @@ impl fmt::Display for Problem {
                 f,
                 "version {version_id}: its body's content hash is not the one archived (deduplication would differ)"
             ),
-            Problem::TypedRowMissing { version_id, table } => {
-                write!(f, "version {version_id}: no row in {table}")
-            }
+            Problem::TypedRowMissing { version_id, table } => write!(
+                f,
+                "version {version_id}: no row in {table} (outdated extraction: run `evarchive reindex`)"
+            ),
             Problem::TypedRow {
                 version_id,
                 table,
@@ -96,7 +118,7 @@ impl fmt::Display for Problem {
                 extracted,
             } => write!(
                 f,
-                "version {version_id}: {table}.{column} is {archived}, its body says {extracted}"
+                "version {version_id}: {table}.{column} is {archived}, its body says {extracted} (outdated extraction: run `evarchive reindex`)"
             ),
             Problem::Counter {
                 kind,
