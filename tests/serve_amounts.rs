@@ -79,26 +79,34 @@ fn unset_amounts_and_the_largest_one_kept_are_accepted() {
     );
 }
 
-#[test]
-fn a_total_beyond_64_bits_is_an_error_not_a_wrapped_figure() {
+/// `report conversions --by offer` as CSV over the archive of `count`
+/// conversions, each paying `payout`.
+fn report_of_payouts(count: i64, payout: &str) -> common::cli::Run {
     let server = TestServer::start();
-    // Three payouts of 5 trillion each: every one fits, their sum does not
-    // fit an i64 of micro-units (it wrapped to a negative total before).
-    for id in 1..=3 {
-        let body = conversion(id, |body| body["payout"] = json!("5000000000000"));
+    for id in 1..=count {
+        let body = conversion(id, |body| body["payout"] = json!(payout));
         assert_eq!(server.post_kind("conversion_registered", &body).status, 200);
     }
-    let run = evarchive(
-        &server.db,
-        &[
-            "report",
-            "conversions",
-            "--by",
-            "offer",
-            "--since",
-            "2025-11-01",
-        ],
-    );
+    let args = [
+        "report",
+        "conversions",
+        "--by",
+        "offer",
+        "--since",
+        "2025-11-01",
+        "--format",
+        "csv",
+        "--columns",
+        "offer_id,approved_payout",
+    ];
+    evarchive(&server.db, &args)
+}
+
+#[test]
+fn a_total_beyond_64_bits_is_an_error_not_a_wrapped_figure() {
+    // Three payouts of 5 trillion each: every one fits, their sum does not
+    // fit an i64 of micro-units (it wrapped to a negative total before).
+    let run = report_of_payouts(3, "5000000000000");
     assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
     assert!(
         run.stderr
@@ -108,26 +116,7 @@ fn a_total_beyond_64_bits_is_an_error_not_a_wrapped_figure() {
     );
 
     // Two of them still add up exactly.
-    let server = TestServer::start();
-    for id in 1..=2 {
-        let body = conversion(id, |body| body["payout"] = json!("4000000000000.000001"));
-        assert_eq!(server.post_kind("conversion_registered", &body).status, 200);
-    }
-    let run = evarchive(
-        &server.db,
-        &[
-            "report",
-            "conversions",
-            "--by",
-            "offer",
-            "--since",
-            "2025-11-01",
-            "--format",
-            "csv",
-            "--columns",
-            "offer_id,approved_payout",
-        ],
-    );
+    let run = report_of_payouts(2, "4000000000000.000001");
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(
         run.stdout

@@ -22,8 +22,19 @@ pub fn evarchive(db: &Path, args: &[&str]) -> Run {
 
 /// The same with `env` set (e.g. `COLUMNS` for a terminal of that width).
 pub fn evarchive_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = std::process::Command::cargo_bin("evarchive")
-        .expect("binary")
+    let output = command(db, args, env).output().expect("binary runs");
+    Run {
+        code: output.status.code(),
+        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `evarchive --db DB ARGS…` with NOW pinned, no inherited EVARCHIVE_*
+/// settings, no terminal width, and `env` set.
+fn command(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
+    let mut command = std::process::Command::cargo_bin("evarchive").expect("binary");
+    command
         .arg("--db")
         .arg(db)
         .args(args)
@@ -31,14 +42,8 @@ pub fn evarchive_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
         .env_remove("EVARCHIVE_TZ")
         .env_remove("EVARCHIVE_DB")
         .env_remove("COLUMNS")
-        .envs(env.iter().copied())
-        .output()
-        .expect("binary runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+        .envs(env.iter().copied());
+    command
 }
 
 /// Runs and insists on exit 0; returns stdout.
@@ -65,16 +70,7 @@ pub fn proc_kib(pid: u32, field: &str) -> Option<u64> {
 pub fn evarchive_watched(db: &Path, args: &[&str], env: &[(&str, &str)]) -> (Run, u64) {
     use std::io::Read;
     use std::process::Stdio;
-    let mut child = std::process::Command::cargo_bin("evarchive")
-        .expect("binary")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("EVARCHIVE_NOW", NOW)
-        .env_remove("EVARCHIVE_TZ")
-        .env_remove("EVARCHIVE_DB")
-        .env_remove("COLUMNS")
-        .envs(env.iter().copied())
+    let mut child = command(db, args, env)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
