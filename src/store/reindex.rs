@@ -51,7 +51,7 @@ pub fn reindex(conn: &mut Connection, mut progress: impl FnMut(u64, u64)) -> Res
         };
         let mut stale = stale.into_iter().peekable();
         while stale.peek().is_some() {
-            let paced = WriteTimes::begin(conn, true)?;
+            let paced = done.writes.begin(conn, true, "reindex")?;
             let mut first = true;
             while let Some(reread) = stale.next_if(|_| first || !paced.spent()) {
                 first = false;

@@ -10,7 +10,7 @@ use super::kept::{first_brought_what_stays, forget_restoring_delivery};
 use super::rules::{DeliveryRow, PruneRules, delivery_row};
 use super::{Pass, Pruned};
 use crate::error::Result;
-use crate::store::pace::{Paced, WriteTimes};
+use crate::store::pace::Paced;
 
 /// Delivery ids read per transaction at most.
 const CHUNK: i64 = 2_000;
@@ -32,7 +32,9 @@ pub(super) fn prune_deliveries(
     let mut bodies: Vec<i64> = Vec::new();
     let mut going_on = true;
     while (going_on && from < last_old) || !bodies.is_empty() {
-        let paced = WriteTimes::begin(conn, !dry)?;
+        let paced = pruned
+            .writes
+            .begin(conn, !dry, "prune: deliveries and bodies")?;
         if !dry {
             delete_unused_bodies(&paced.tx, &mut bodies, pruned, || paced.spent())?;
         }

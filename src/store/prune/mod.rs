@@ -126,7 +126,7 @@ fn prune_versions(
     )?;
     let mut from = 0;
     while from < last {
-        let paced = WriteTimes::begin(conn, !dry)?;
+        let paced = pruned.writes.begin(conn, !dry, "prune: versions")?;
         from = versions_slice(&paced, rules, from, dry, pruned, counters)?;
         if !dry {
             counters.write(&paced.tx)?;

@@ -31,7 +31,7 @@ pub(super) fn give_back_pages(
             return Ok(());
         }
         let started = Instant::now();
-        let paced = WriteTimes::begin(conn, true)?;
+        let paced = writes.begin(conn, true, "prune: giving pages back")?;
         paced
             .tx
             .execute_batch(&format!("PRAGMA incremental_vacuum({pages})"))?;
