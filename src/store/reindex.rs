@@ -38,6 +38,7 @@ pub struct Reindexed {
 /// were done and how many there are, once per slice.
 pub fn reindex(conn: &mut Connection, mut progress: impl FnMut(u64, u64)) -> Result<Reindexed> {
     poll_patiently(conn)?;
+    super::pace::prepare(conn)?;
     let rereader = Rereader::new(Dictionaries::load(conn)?);
     let total: i64 = conn.query_row("SELECT count(*) FROM versions", [], |row| row.get(0))?;
     let total = u64::try_from(total).unwrap_or(0);

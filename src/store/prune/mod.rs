@@ -78,6 +78,7 @@ pub fn prune(
 ) -> Result<Pruned> {
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     poll_patiently(conn)?;
+    super::pace::prepare(conn)?;
     let mut pruned = Pruned {
         bytes_in_use_before: bytes_in_use(conn)?,
         ..Pruned::default()

@@ -10,7 +10,7 @@ use crate::store::pace::{WORK_PER_TRANSACTION, WriteTimes};
 /// Gives the free pages back to the filesystem, on an archive created with
 /// incremental auto-vacuum, in transactions bounded by time: moving a page
 /// costs what the pages around it hold, so the pages per transaction follow
-/// the time the last transaction took.
+/// the time the last transaction took (from 1,024, as many as before).
 pub(super) fn give_back_pages(
     conn: &mut Connection,
     writes: &mut WriteTimes,
@@ -24,7 +24,7 @@ pub(super) fn give_back_pages(
         conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))
     };
     let total = free(conn)?;
-    let mut pages: i64 = 64;
+    let mut pages: i64 = 1_024;
     loop {
         let left = free(conn)?;
         if !progress(Pass::Vacuum, total - left, total) || left == 0 {
@@ -32,9 +32,16 @@ pub(super) fn give_back_pages(
         }
         let started = Instant::now();
         let paced = writes.begin(conn, true, "prune: giving pages back")?;
-        paced
-            .tx
-            .execute_batch(&format!("PRAGMA incremental_vacuum({pages})"))?;
+        {
+            // Each step of the statement frees one page: run it to its end
+            // (a single step, as execute_batch takes, freed one page a
+            // transaction).
+            let mut vacuum = paced
+                .tx
+                .prepare(&format!("PRAGMA incremental_vacuum({pages})"))?;
+            let mut steps = vacuum.query([])?;
+            while steps.next()?.is_some() {}
+        }
         writes.commit(paced)?;
         let took = started.elapsed();
         if took < WORK_PER_TRANSACTION / 2 {
