@@ -103,6 +103,12 @@ pub enum RereadFailure {
 /// The resources of the body read last, by id.
 type ResourcesById = HashMap<String, Vec<ResourceRecord>>;
 
+/// A body read: (body id, kind, method), and what it read as.
+type ReadBody = (
+    (i64, String, String),
+    std::result::Result<ResourcesById, RereadFailure>,
+);
+
 /// Reads versions' bodies again as `serve` read them, each body once for
 /// the run of versions that share it: the versions of a traffic_optimized
 /// delivery follow one another, and reading its body again for each of them
@@ -111,12 +117,7 @@ type ResourcesById = HashMap<String, Vec<ResourceRecord>>;
 pub struct Rereader {
     dictionaries: Dictionaries,
     /// (body id, kind, method) and what that body read as.
-    last: RefCell<
-        Option<(
-            (i64, String, String),
-            std::result::Result<ResourcesById, RereadFailure>,
-        )>,
-    >,
+    last: RefCell<Option<ReadBody>>,
 }
 
 impl Rereader {
