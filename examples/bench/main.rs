@@ -9,6 +9,7 @@
 //! cargo run --release --example bench -- ingest  [--conns 1,8,64,256] [--seconds 30] [--runs 3] [--mix conversions]
 //! cargo run --release --example bench -- references [--seconds 30] [--runs 3]
 //! cargo run --release --example bench -- readers [--rows 300000] [--seconds 20] [--runs 3]
+//! cargo run --release --example bench -- maintenance [--rows 300000] [--offers 100] [--offer-kib 300] [--seconds 10] [--clients 4]
 //! cargo run --release --example bench -- storage [--rows 300000] [--runs 3]
 //! cargo run --release --example bench -- bytes [--rows 60000] [--offers 1000] [--versions 10] [--runs 1]
 //! cargo run --release --example bench -- build-archive --db /path/big.db [--rows 10000000] [--days 90]
@@ -26,6 +27,7 @@ mod export;
 mod fsync;
 mod ingest;
 mod loader;
+mod maintenance;
 mod note;
 mod process;
 mod query;
@@ -42,7 +44,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         eprintln!(
-            "usage: bench setup|fsync|note|startup|ingest|readers|references|storage|bytes|build-archive|query|export [options]"
+            "usage: bench setup|fsync|note|startup|ingest|readers|maintenance|references|storage|bytes|build-archive|query|export [options]"
         );
         return ExitCode::from(2);
     }
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         "note" => note::run(&options),
         "ingest" => ingest::run(&options),
         "readers" => readers::run(&options),
+        "maintenance" => maintenance::run(&options),
         "references" => references::run(&options),
         "storage" => storage::run(&options),
         "bytes" => bytes::run(&options),

@@ -23,7 +23,12 @@ pub fn install_tools() -> Result<(), String> {
         .ok_or_else(|| "apt-get failed".to_owned())
 }
 
+/// `target/release/evarchive`, or the build `EVARCHIVE_BENCH_BINARY` names
+/// (e.g. an older release's, for a before-and-after figure).
 pub fn release_binary() -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os("EVARCHIVE_BENCH_BINARY") {
+        return Ok(path.into());
+    }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/evarchive");
     path.exists()
         .then_some(path)

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::config::PruneConfig;
 use crate::error::Result;
+use crate::store::WriteTimes;
 use crate::store::open::{OpenMode, open_archive};
 use crate::store::prune::{Pass, Pruned, prune};
 
@@ -42,6 +43,9 @@ pub fn run(config: PruneConfig) -> Result<()> {
         "{}",
         summary(&config, &pruned, started.elapsed().as_secs_f64())
     );
+    if !config.dry_run {
+        eprintln!("evarchive: {}", held_lock(&pruned.writes));
+    }
     Ok(())
 }
 
@@ -71,6 +75,15 @@ pub fn summary(config: &PruneConfig, pruned: &Pruned, seconds: f64) -> String {
         mib(pruned
             .bytes_in_use_before
             .saturating_sub(pruned.bytes_in_use_after)),
+    )
+}
+
+/// How long maintenance held the write lock serve's writer waits for.
+pub fn held_lock(writes: &WriteTimes) -> String {
+    format!(
+        "{} write transactions, the longest held the write lock {:.1} ms",
+        writes.transactions,
+        writes.longest.as_secs_f64() * 1000.0
     )
 }
 

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::prune::held_lock;
 use crate::error::Result;
 use crate::store::open::{OpenMode, open_archive};
 use crate::store::reindex::reindex;
@@ -30,7 +31,7 @@ pub fn run(db: &Path) -> Result<()> {
     })?;
     progress.finish_and_clear();
     eprintln!(
-        "evarchive: reindexed {} versions in {:.1} s: {} typed rows rewritten, {} whose body could not be read again left as they were{}",
+        "evarchive: reindexed {} versions in {:.1} s: {} typed rows rewritten, {} whose body could not be read again left as they were{}; {}",
         done.versions,
         started.elapsed().as_secs_f64(),
         done.rewritten,
@@ -39,7 +40,8 @@ pub fn run(db: &Path) -> Result<()> {
             " (`evarchive verify` names them)"
         } else {
             ""
-        }
+        },
+        held_lock(&done.writes)
     );
     Ok(())
 }

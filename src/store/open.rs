@@ -5,6 +5,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::lock_wait::poll_for_locks;
 use super::migrate::{MIGRATIONS, migrate};
 use super::{identity, settings};
 use crate::error::{Error, Result};
@@ -149,7 +150,7 @@ pub fn prove_writable(conn: &Connection, path: &Path) -> Result<String> {
 /// `synchronous=FULL`: a 200 we send must survive a power cut, or Everflow,
 /// which then never retries, has lost the delivery for good.
 pub fn apply_connection_pragmas(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    poll_for_locks(conn)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;

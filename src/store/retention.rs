@@ -100,6 +100,8 @@ fn run_once(conn: &mut Connection, keep_for: Duration, cancelled: &AtomicBool) -
         freed_bytes = pruned
             .bytes_in_use_before
             .saturating_sub(pruned.bytes_in_use_after),
+        write_transactions = pruned.writes.transactions,
+        longest_write_ms = pruned.writes.longest.as_millis() as u64,
         "retention: pruned what nothing has arrived about for {} days",
         keep_for.as_secs() / 86_400
     );

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod fake_everflow;
 pub mod fixture;
+pub mod history;
 pub mod places;
 pub mod serving;
 

@@ -1,14 +1,15 @@
 //! `evarchive prune` and `serve --retain`: removing what nothing has arrived
 //! about for a given time, while `serve` keeps writing.
 //!
-//! Three passes, each in short write transactions over a bounded range of
-//! ids (milliseconds each, so serve's writer waits at most that long):
-//! versions (with their typed rows and restorations), then the deliveries
-//! older than the cutoff that no remaining version was first brought by,
-//! then the bodies nothing needs any more. Counters follow in the same
-//! transactions, so `stats` and `verify` agree with the rows. Freed pages are
-//! given back to the filesystem on archives created with incremental
-//! auto-vacuum (schema version 6 on); older archives reuse them.
+//! Three passes, each in write transactions that stop taking work after
+//! 25 ms (see `pace`; serve's writer waits at most that long): versions
+//! (with their typed rows and restorations), then the deliveries older than
+//! the cutoff that no remaining version was first brought by, with the
+//! bodies nothing needs any more (what the remaining versions need is noted
+//! once between the two, see `kept`), then the freed pages. Counters follow
+//! in the same transactions, so `stats` and `verify` agree with the rows.
+//! Freed pages are given back to the filesystem on archives created with
+//! incremental auto-vacuum (schema version 6 on); older archives reuse them.
 //!
 //! Foreign keys are not checked on this connection: SQLite would scan the
 //! tables that refer to a deleted row (no index on most of those columns);
@@ -17,17 +18,22 @@
 
 mod bodies;
 mod counters;
+mod deliveries;
+mod kept;
 mod rules;
 mod space;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use bodies::{count_unused_bodies, delete_unused_bodies};
 use counters::CounterCuts;
+use deliveries::prune_deliveries;
+use kept::note_what_stays;
 pub use rules::PruneRules;
-use rules::{DeliveryRow, VersionRow, delivery_row, version_row};
+use rules::{VersionRow, version_row};
 use space::{bytes_in_use, give_back_pages};
 
+use super::lock_wait::poll_patiently;
+use super::pace::{Paced, WriteTimes};
 use super::typed_rows::table_of;
 use crate::error::Result;
 use crate::everflow::{ResourceType, WebhookKind};
@@ -48,6 +54,8 @@ pub struct Pruned {
     /// Bytes of the archive in use before and after (pages, not the file).
     pub bytes_in_use_before: u64,
     pub bytes_in_use_after: u64,
+    /// The write transactions it took, and the longest.
+    pub writes: WriteTimes,
 }
 
 /// Which pass a progress report is about.
@@ -69,6 +77,8 @@ pub fn prune(
     mut progress: impl FnMut(Pass, i64, i64) -> bool,
 ) -> Result<Pruned> {
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    poll_patiently(conn)?;
+    super::pace::prepare(conn)?;
     let mut pruned = Pruned {
         bytes_in_use_before: bytes_in_use(conn)?,
         ..Pruned::default()
@@ -80,9 +90,22 @@ pub fn prune(
         going_on
     };
     prune_versions(conn, rules, dry, &mut pruned, &mut counters, &mut progress)?;
-    prune_deliveries(conn, rules, dry, &mut pruned, &mut counters, &mut progress)?;
+    if progress(Pass::Deliveries, 0, 0) {
+        let last_old = note_what_stays(conn, rules, dry)?;
+        let deliveries = prune_deliveries(
+            conn,
+            rules,
+            last_old,
+            dry,
+            &mut pruned,
+            &mut counters,
+            &mut progress,
+        );
+        kept::forget(conn)?;
+        deliveries?;
+    }
     if !dry {
-        give_back_pages(conn, &mut progress)?;
+        give_back_pages(conn, &mut pruned.writes, &mut progress)?;
     }
     pruned.bytes_in_use_after = bytes_in_use(conn)?;
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
@@ -104,47 +127,62 @@ fn prune_versions(
     )?;
     let mut from = 0;
     while from < last {
-        let tx = conn.transaction_with_behavior(if dry {
-            TransactionBehavior::Deferred
-        } else {
-            TransactionBehavior::Immediate
-        })?;
-        let old: Vec<(VersionRow, String)> = tx
-            .prepare_cached(
-                "SELECT version_id, resource_id, kind, is_current, resource_type FROM versions
-                 WHERE version_id > ?1 AND version_id <= ?2 AND last_received_at < ?3",
-            )?
-            .query_map(params![from, from + CHUNK, rules.cutoff_ms], |row| {
-                let resource_type: String = row.get(4)?;
-                let version = version_row(row, ResourceType::Conversion)?;
-                Ok((version, resource_type))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        for (mut version, resource_type) in old {
-            let Some(resource_type) = ResourceType::from_name(&resource_type) else {
-                continue;
-            };
-            version.resource_type = resource_type;
-            if !rules.covers(resource_type) || !rules.version_goes(&tx, &version)? {
-                continue;
-            }
-            pruned.versions += 1;
-            if dry {
-                pruned.resources += u64::from(version.is_current);
-            } else if delete_version(&tx, &version, counters)? {
-                pruned.resources += 1;
-            }
-        }
+        let paced = pruned.writes.begin(conn, !dry, "prune: versions")?;
+        from = versions_slice(&paced, rules, from, dry, pruned, counters)?;
         if !dry {
-            counters.write(&tx)?;
+            counters.write(&paced.tx)?;
         }
-        tx.commit()?;
-        from += CHUNK;
+        pruned.writes.commit(paced)?;
         if !progress(Pass::Versions, from.min(last), last) {
             break;
         }
     }
     Ok(())
+}
+
+/// Prunes old versions after `from` until the transaction has had its
+/// share; returns the last version id looked at.
+fn versions_slice(
+    paced: &Paced<'_>,
+    rules: &PruneRules,
+    from: i64,
+    dry: bool,
+    pruned: &mut Pruned,
+    counters: &mut CounterCuts,
+) -> Result<i64> {
+    let tx = &paced.tx;
+    let to = from + CHUNK;
+    let old: Vec<(VersionRow, String)> = tx
+        .prepare_cached(
+            "SELECT version_id, resource_id, kind, is_current, resource_type FROM versions
+             WHERE version_id > ?1 AND version_id <= ?2 AND last_received_at < ?3
+             ORDER BY version_id",
+        )?
+        .query_map(params![from, to, rules.cutoff_ms], |row| {
+            let resource_type: String = row.get(4)?;
+            let version = version_row(row, ResourceType::Conversion)?;
+            Ok((version, resource_type))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (done, (mut version, resource_type)) in old.into_iter().enumerate() {
+        if done > 0 && paced.spent() {
+            return Ok(version.version_id - 1);
+        }
+        let Some(resource_type) = ResourceType::from_name(&resource_type) else {
+            continue;
+        };
+        version.resource_type = resource_type;
+        if !rules.covers(resource_type) || !rules.version_goes(tx, &version)? {
+            continue;
+        }
+        pruned.versions += 1;
+        if dry {
+            pruned.resources += u64::from(version.is_current);
+        } else if delete_version(tx, &version, counters)? {
+            pruned.resources += 1;
+        }
+    }
+    Ok(to)
 }
 
 /// Deletes a version, its typed row and restorations; whether it was the
@@ -189,78 +227,4 @@ fn delete_version(
         }
         None => Ok(true),
     }
-}
-
-fn prune_deliveries(
-    conn: &mut Connection,
-    rules: &PruneRules,
-    dry: bool,
-    pruned: &mut Pruned,
-    counters: &mut CounterCuts,
-    progress: &mut impl FnMut(Pass, i64, i64) -> bool,
-) -> Result<()> {
-    // Delivery ids grow with arrival under serve (not under import, which
-    // keeps the times of its lines): the old ones are at most this one.
-    let last: i64 = conn.query_row(
-        "SELECT coalesce(max(delivery_id), 0) FROM deliveries WHERE received_at < ?1",
-        [rules.cutoff_ms],
-        |r| r.get(0),
-    )?;
-    let mut from = 0;
-    while from < last {
-        let to = (from + CHUNK).min(last);
-        let tx = conn.transaction_with_behavior(if dry {
-            TransactionBehavior::Deferred
-        } else {
-            TransactionBehavior::Immediate
-        })?;
-        let old: Vec<DeliveryRow> = tx
-            .prepare_cached(
-                "SELECT delivery_id, kind, outcome, body_id, resource_ids FROM deliveries
-                 WHERE delivery_id > ?1 AND delivery_id <= ?2 AND received_at < ?3",
-            )?
-            .query_map(params![from, to, rules.cutoff_ms], delivery_row)?
-            .filter_map(|row| row.transpose())
-            .collect::<rusqlite::Result<_>>()?;
-        let mut freed_bodies: Vec<(i64, ResourceType, String)> = Vec::new();
-        for delivery in old {
-            let resource_type = delivery.kind.resource_type();
-            if !rules.covers(resource_type) || !rules.delivery_goes(&tx, &delivery)? {
-                continue;
-            }
-            pruned.deliveries += 1;
-            if !dry {
-                tx.prepare_cached("DELETE FROM deliveries WHERE delivery_id = ?1")?
-                    .execute([delivery.delivery_id])?;
-                let cut = counters.cut(delivery.kind);
-                cut.deliveries += 1;
-                cut.redeliveries += i64::from(delivery.duplicate);
-            }
-            freed_bodies.push((delivery.body_id, resource_type, delivery.resource_ids));
-        }
-        if dry {
-            count_unused_bodies(&tx, rules, to, freed_bodies, pruned)?;
-        } else {
-            // Restorations name the delivery that restored; a version that
-            // stays keeps its restoration without it.
-            tx.prepare_cached(
-                "UPDATE restorations SET delivery_id = NULL
-                 WHERE delivery_id > ?1 AND delivery_id <= ?2
-                   AND delivery_id NOT IN (SELECT delivery_id FROM deliveries
-                                           WHERE delivery_id > ?1 AND delivery_id <= ?2)",
-            )?
-            .execute(params![from, to])?;
-            delete_unused_bodies(&tx, freed_bodies, pruned)?;
-            counters.write(&tx)?;
-        }
-        tx.commit()?;
-        from = to;
-        if !progress(Pass::Deliveries, from, last) {
-            break;
-        }
-    }
-    if !dry {
-        counters.settle_times(conn)?;
-    }
-    Ok(())
 }

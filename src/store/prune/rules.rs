@@ -41,7 +41,6 @@ pub struct DeliveryRow {
     pub kind: WebhookKind,
     pub duplicate: bool,
     pub body_id: i64,
-    pub resource_ids: String,
 }
 
 impl PruneRules {
@@ -77,34 +76,6 @@ impl PruneRules {
             .optional()?;
         Ok(recent.is_none())
     }
-
-    /// Whether an old delivery goes: unless it first brought a version that
-    /// stays (the version names it).
-    pub fn delivery_goes(
-        &self,
-        conn: &Connection,
-        delivery: &DeliveryRow,
-    ) -> rusqlite::Result<bool> {
-        let resource_type = delivery.kind.resource_type();
-        let mut first_brought = conn.prepare_cached(
-            "SELECT version_id, resource_id, kind, is_current FROM versions
-             WHERE resource_type = ?1 AND resource_id = ?2 AND first_delivery_id = ?3",
-        )?;
-        for resource_id in delivery.resource_ids.split(',') {
-            let versions: Vec<VersionRow> = first_brought
-                .query_map(
-                    params![resource_type.as_str(), resource_id, delivery.delivery_id],
-                    |row| version_row(row, resource_type),
-                )?
-                .collect::<rusqlite::Result<_>>()?;
-            for version in versions {
-                if !self.version_goes(conn, &version)? {
-                    return Ok(false);
-                }
-            }
-        }
-        Ok(true)
-    }
 }
 
 /// A row of `version_id, resource_id, kind, is_current`.
@@ -122,8 +93,8 @@ pub fn version_row(
     })
 }
 
-/// A row of `delivery_id, kind, outcome, body_id, resource_ids` (None for a
-/// kind this release does not know).
+/// A row of `delivery_id, kind, outcome, body_id` (None for a kind this
+/// release does not know).
 pub fn delivery_row(row: &rusqlite::Row) -> rusqlite::Result<Option<DeliveryRow>> {
     let kind: String = row.get(1)?;
     let Some(kind) = WebhookKind::from_name(&kind) else {
@@ -135,7 +106,6 @@ pub fn delivery_row(row: &rusqlite::Row) -> rusqlite::Result<Option<DeliveryRow>
         kind,
         duplicate: outcome == "duplicate",
         body_id: row.get(3)?,
-        resource_ids: row.get(4)?,
     }))
 }
 
@@ -147,38 +117,4 @@ pub fn is_reference(conn: &Connection, body_id: i64) -> rusqlite::Result<bool> {
         .query_row([body_id], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-/// Whether nothing left in the archive needs body `body_id`: no delivery
-/// names it, no version of the resources it carried keeps it, and no body
-/// is kept against it.
-pub fn body_unused(
-    conn: &Connection,
-    body_id: i64,
-    resource_type: ResourceType,
-    resource_ids: &str,
-) -> rusqlite::Result<bool> {
-    let delivered = conn
-        .prepare_cached("SELECT 1 FROM deliveries WHERE body_id = ?1 LIMIT 1")?
-        .query_row([body_id], |_| Ok(()))
-        .optional()?;
-    if delivered.is_some() || is_reference(conn, body_id)? {
-        return Ok(false);
-    }
-    let mut kept_by_version = conn.prepare_cached(
-        "SELECT 1 FROM versions WHERE resource_type = ?1 AND resource_id = ?2 AND body_id = ?3
-         LIMIT 1",
-    )?;
-    for resource_id in resource_ids.split(',') {
-        let kept = kept_by_version
-            .query_row(
-                params![resource_type.as_str(), resource_id, body_id],
-                |_| Ok(()),
-            )
-            .optional()?;
-        if kept.is_some() {
-            return Ok(false);
-        }
-    }
-    Ok(true)
 }

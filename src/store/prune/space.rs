@@ -1,13 +1,19 @@
 //! The space a prune frees: measured, and given back to the filesystem.
 
-use rusqlite::{Connection, TransactionBehavior};
+use std::time::Instant;
+
+use rusqlite::Connection;
 
 use super::Pass;
+use crate::store::pace::{WORK_PER_TRANSACTION, WriteTimes};
 
-/// Gives the free pages back to the filesystem, a few MiB per transaction,
-/// on an archive created with incremental auto-vacuum.
+/// Gives the free pages back to the filesystem, on an archive created with
+/// incremental auto-vacuum, in transactions bounded by time: moving a page
+/// costs what the pages around it hold, so the pages per transaction follow
+/// the time the last transaction took (from 1,024, as many as before).
 pub(super) fn give_back_pages(
     conn: &mut Connection,
+    writes: &mut WriteTimes,
     progress: &mut impl FnMut(Pass, i64, i64) -> bool,
 ) -> rusqlite::Result<()> {
     let incremental: i64 = conn.query_row("PRAGMA auto_vacuum", [], |r| r.get(0))?;
@@ -18,14 +24,31 @@ pub(super) fn give_back_pages(
         conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))
     };
     let total = free(conn)?;
+    let mut pages: i64 = 1_024;
     loop {
         let left = free(conn)?;
         if !progress(Pass::Vacuum, total - left, total) || left == 0 {
             return Ok(());
         }
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch("PRAGMA incremental_vacuum(1024)")?;
-        tx.commit()?;
+        let started = Instant::now();
+        let paced = writes.begin(conn, true, "prune: giving pages back")?;
+        {
+            // Each step of the statement frees one page: run it to its end
+            // (a single step, as execute_batch takes, freed one page a
+            // transaction).
+            let mut vacuum = paced
+                .tx
+                .prepare(&format!("PRAGMA incremental_vacuum({pages})"))?;
+            let mut steps = vacuum.query([])?;
+            while steps.next()?.is_some() {}
+        }
+        writes.commit(paced)?;
+        let took = started.elapsed();
+        if took < WORK_PER_TRANSACTION / 2 {
+            pages = (pages * 2).min(8_192);
+        } else if took > WORK_PER_TRANSACTION {
+            pages = (pages / 2).max(8);
+        }
         if free(conn)? >= left {
             // Nothing moved (another writer's pages?): leave the rest.
             return Ok(());

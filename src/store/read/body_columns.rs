@@ -10,11 +10,11 @@ use crate::error::{Error, Result};
 use crate::everflow::records::TypedColumns;
 use crate::store::bodies::Dictionaries;
 use crate::store::conversion_fields::{fields, value_named};
-use crate::store::reread::{RereadFailure, StoredVersion, reread_version, version_sql};
+use crate::store::reread::{RereadFailure, Rereader, StoredVersion, version_sql};
 
 /// Reads the body columns of a selection, version by version.
 pub struct BodyColumns {
-    dictionaries: Dictionaries,
+    rereader: Rereader,
     /// (place in the selected columns, column name).
     wanted: Vec<(usize, &'static str)>,
     version_sql: String,
@@ -34,7 +34,7 @@ impl BodyColumns {
             return Ok(None);
         }
         Ok(Some(BodyColumns {
-            dictionaries: Dictionaries::load(conn)?,
+            rereader: Rereader::new(Dictionaries::load(conn)?),
             wanted,
             version_sql: version_sql(),
         }))
@@ -51,8 +51,10 @@ impl BodyColumns {
         let version = conn
             .prepare_cached(&self.version_sql)?
             .query_row([version_id], StoredVersion::from_row)?;
-        let reread = reread_version(conn, &self.dictionaries, &version).map_err(|failure| {
+        let reread = self.rereader.reread(conn, &version).map_err(|failure| {
             unreadable(match failure {
+                RereadFailure::BodyMissing => "its body row is missing",
+                RereadFailure::MethodUnknown => "no delivery of its body is left",
                 RereadFailure::Unreadable => "it does not decompress",
                 RereadFailure::Extraction(_) => "it no longer reads as its kind",
                 RereadFailure::ResourceMissing => "it no longer holds the resource",

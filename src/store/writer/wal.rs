@@ -18,7 +18,7 @@ use rusqlite::Connection;
 use rusqlite::hooks::Wal;
 
 use super::stats::WriterStats;
-use crate::store::open::BUSY_TIMEOUT;
+use crate::store::lock_wait::poll_for_locks;
 
 /// Frames (4 KiB pages) in the WAL past which the writer catches up: 32 MiB.
 const CATCH_UP_AFTER_FRAMES: c_int = 8_192;
@@ -63,7 +63,7 @@ pub fn catch_up(conn: &Connection, stats: &WriterStats) {
             row.get::<_, i64>(2)?,
         ))
     });
-    if let Err(e) = conn.busy_timeout(BUSY_TIMEOUT) {
+    if let Err(e) = poll_for_locks(conn) {
         tracing::error!("cannot restore the writer's busy timeout: {e}");
     }
     let caught_up = matches!(copied, Ok((0, frames, copied)) if frames == copied);

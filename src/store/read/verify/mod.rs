@@ -9,6 +9,7 @@
 
 mod counters;
 mod problem;
+mod references;
 
 pub use problem::{Problem, Remedy};
 
@@ -20,7 +21,7 @@ use crate::error::Result;
 use crate::store::bodies::Dictionaries;
 use crate::store::kept_body::{KEPT_BODY_COLUMNS, KeptBody};
 use crate::store::reread::{
-    Reread, RereadFailure, Scratch, StoredVersion, archived_row, reread_version, version_slice_sql,
+    Reread, RereadFailure, Rereader, Scratch, StoredVersion, archived_row, version_slice_sql,
 };
 use crate::store::typed_rows::table_of;
 
@@ -55,10 +56,11 @@ pub fn verify(conn: &Connection, mut progress: impl FnMut(Step, u64)) -> Result<
     let mut scrub = Scrub::default();
     progress(Step::Integrity, 0);
     check_integrity(conn, &mut scrub)?;
+    references::check_references(conn, &mut scrub)?;
     check_bodies(conn, &dictionaries, &mut scrub, |n| {
         progress(Step::Bodies, n)
     })?;
-    check_versions(conn, &dictionaries, &mut scrub, |n| {
+    check_versions(conn, Rereader::new(dictionaries), &mut scrub, |n| {
         progress(Step::Versions, n)
     })?;
     progress(Step::Counters, 0);
@@ -143,7 +145,7 @@ fn check_body(
 
 fn check_versions(
     conn: &Connection,
-    dictionaries: &Dictionaries,
+    rereader: Rereader,
     scrub: &mut Scrub,
     mut progress: impl FnMut(u64),
 ) -> Result<()> {
@@ -161,7 +163,7 @@ fn check_versions(
             let last = rows.last().map(|v| v.version_id);
             for version in rows {
                 scrub.versions += 1;
-                check_version(conn, &scratch, dictionaries, &version, scrub)?;
+                check_version(conn, &scratch, &rereader, &version, scrub)?;
             }
             Ok(last)
         })();
@@ -177,20 +179,28 @@ fn check_versions(
 fn check_version(
     conn: &Connection,
     scratch: &Scratch,
-    dictionaries: &Dictionaries,
+    rereader: &Rereader,
     version: &StoredVersion,
     scrub: &mut Scrub,
 ) -> Result<()> {
     let version_id = version.version_id;
     // A body that does not read back as it arrived is damage, reported by
     // the body step; what it extracts to says nothing about the typed row.
-    if scrub.damaged_bodies.contains(&version.body.body_id) {
+    if scrub.damaged_bodies.contains(&version.body_id) {
         return Ok(());
     }
-    let reread = match reread_version(conn, dictionaries, version) {
+    let reread = match rereader.reread(conn, version) {
         Ok(reread) => reread,
-        // An unreadable body is reported once, by the body step.
-        Err(RereadFailure::Unreadable) => return Ok(()),
+        // An unreadable body is reported once, by the body step; a version
+        // no delivery of whose body is left, by the foreign key check.
+        Err(RereadFailure::Unreadable | RereadFailure::MethodUnknown) => return Ok(()),
+        Err(RereadFailure::BodyMissing) => {
+            scrub.problems.push(Problem::VersionBodyMissing {
+                version_id,
+                body_id: version.body_id,
+            });
+            return Ok(());
+        }
         Err(RereadFailure::Extraction(why)) => {
             scrub.problems.push(Problem::Reread { version_id, why });
             return Ok(());

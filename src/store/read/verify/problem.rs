@@ -49,6 +49,18 @@ pub enum Problem {
         recorded: Option<i64>,
         counted: Option<i64>,
     },
+    /// A version whose body row is missing: `show` and `export` cannot read it.
+    VersionBodyMissing {
+        version_id: i64,
+        body_id: i64,
+    },
+    /// A line of `PRAGMA foreign_key_check`: a row naming a parent row that
+    /// is not there.
+    ForeignKey {
+        table: String,
+        rowid: Option<i64>,
+        parent: String,
+    },
 }
 
 /// What a problem calls for.
@@ -133,6 +145,21 @@ impl fmt::Display for Problem {
                     show(recorded),
                     show(counted)
                 )
+            }
+            Problem::VersionBodyMissing {
+                version_id,
+                body_id,
+            } => write!(
+                f,
+                "version {version_id}: its body {body_id} is missing (`show` and `export` cannot read it)"
+            ),
+            Problem::ForeignKey {
+                table,
+                rowid,
+                parent,
+            } => {
+                let row = rowid.map_or_else(|| "a row".to_owned(), |id| format!("row {id}"));
+                write!(f, "{table} {row} names a row of {parent} that is not there")
             }
         }
     }
