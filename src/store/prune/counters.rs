@@ -11,7 +11,6 @@ use crate::everflow::WebhookKind;
 #[derive(Debug, Default)]
 pub(super) struct CounterCuts {
     by_kind: HashMap<WebhookKind, Cut>,
-    touched: Vec<WebhookKind>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -24,16 +23,24 @@ pub(super) struct Cut {
 
 impl CounterCuts {
     pub(super) fn cut(&mut self, kind: WebhookKind) -> &mut Cut {
-        if !self.touched.contains(&kind) {
-            self.touched.push(kind);
-        }
         self.by_kind.entry(kind).or_default()
     }
 
+    /// Takes what was cut off the counters, in the transaction that deleted
+    /// the rows; where deliveries went, the first and last arrival too, as
+    /// the deliveries left say (two lookups in the index on kind and
+    /// arrival). All in the same transaction, so a prune stopped at any
+    /// moment (a kill) leaves counters that agree with the rows.
     pub(super) fn write(&mut self, conn: &Connection) -> rusqlite::Result<()> {
         let mut update = conn.prepare_cached(
             "UPDATE counters SET deliveries = deliveries - ?2, redeliveries = redeliveries - ?3,
                                  versions = versions - ?4, resources = resources - ?5
+             WHERE kind = ?1",
+        )?;
+        let mut settle_times = conn.prepare_cached(
+            "UPDATE counters SET
+                first_received_at = (SELECT min(received_at) FROM deliveries WHERE kind = ?1),
+                last_received_at = (SELECT max(received_at) FROM deliveries WHERE kind = ?1)
              WHERE kind = ?1",
         )?;
         for (kind, cut) in self.by_kind.drain() {
@@ -44,21 +51,9 @@ impl CounterCuts {
                 cut.versions,
                 cut.resources
             ])?;
-        }
-        Ok(())
-    }
-
-    /// The first and last arrival of each kind pruned, as the deliveries
-    /// left say (through the index on kind and arrival).
-    pub(super) fn settle_times(&self, conn: &Connection) -> rusqlite::Result<()> {
-        let mut update = conn.prepare_cached(
-            "UPDATE counters SET
-                first_received_at = (SELECT min(received_at) FROM deliveries WHERE kind = ?1),
-                last_received_at = (SELECT max(received_at) FROM deliveries WHERE kind = ?1)
-             WHERE kind = ?1",
-        )?;
-        for kind in &self.touched {
-            update.execute([kind.as_str()])?;
+            if cut.deliveries > 0 {
+                settle_times.execute([kind.as_str()])?;
+            }
         }
         Ok(())
     }

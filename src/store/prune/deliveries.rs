@@ -57,9 +57,6 @@ pub(super) fn prune_deliveries(
         pruned.writes.commit(paced)?;
         going_on = going_on && progress(Pass::Deliveries, from, last_old);
     }
-    if !dry {
-        counters.settle_times(conn)?;
-    }
     Ok(())
 }
 
