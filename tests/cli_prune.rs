@@ -8,33 +8,14 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::CommandCargoExt;
 use common::cli::{evarchive, evarchive_with, stdout_of};
+use common::history::{OLD, OLD_LATER, RECENT, count, dump_line, empty_archive, import};
 use common::serving::ServeProcess;
 use common::{TOKEN, TestServer, edited_sample, sample};
 use rusqlite::Connection;
 use serde_json::json;
-
-/// Long before the tests' pinned now (2026-11-03): pruned at 90 days.
-const OLD: &str = "2026-06-01T10:00:00Z";
-const OLD_LATER: &str = "2026-06-02T10:00:00Z";
-/// Within 90 days of it: kept.
-const RECENT: &str = "2026-10-20T10:00:00Z";
-
-fn dump_line(kind: &str, received_at: &str, body: &[u8]) -> String {
-    json!({
-        "kind": kind,
-        "kind_source": "declared",
-        "received_at": received_at,
-        "method": "POST",
-        "body": String::from_utf8(body.to_vec()).expect("UTF-8 body"),
-    })
-    .to_string()
-}
 
 fn conversion(id: i64, status: &str) -> Vec<u8> {
     edited_sample("conversion_registered", |doc| {
@@ -49,14 +30,6 @@ fn offer(id: i64, name: &str) -> Vec<u8> {
         doc["network_offer_id"] = json!(id);
         doc["name"] = json!(name);
     })
-}
-
-/// A new, empty archive (made by serve) in a directory of its own.
-fn empty_archive() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("archive.db");
-    TestServer::start_on(&db, |_| {}).stop();
-    (dir, db)
 }
 
 /// An archive holding, by arrival:
@@ -88,39 +61,6 @@ fn archive() -> (tempfile::TempDir, PathBuf) {
     ];
     import(&db, &lines);
     (dir, db)
-}
-
-/// `evarchive import` of dump lines (serve stopped).
-fn import(db: &Path, lines: &[String]) {
-    let mut child = Command::cargo_bin("evarchive")
-        .expect("binary")
-        .arg("--db")
-        .arg(db)
-        .args(["import", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("import runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(lines.join("\n").as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("import ends");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn count(db: &Path, sql: &str) -> i64 {
-    Connection::open(db)
-        .expect("open")
-        .query_row(sql, [], |r| r.get(0))
-        .expect(sql)
 }
 
 fn conversions(db: &Path) -> String {
