@@ -14,11 +14,14 @@ use evarchive::store::prune::{Pass, PruneRules, prune};
 use evarchive::store::{OpenMode, open_archive};
 use rusqlite::Connection;
 
+/// A kind, its deliveries, their first and last arrival.
+type KindFigures = Vec<(String, i64, i64, i64)>;
+
 /// Per kind: deliveries, first and last arrival, as the counters say and
 /// as the deliveries say.
-fn counters_and_rows(db: &Path) -> (Vec<(String, i64, i64, i64)>, Vec<(String, i64, i64, i64)>) {
+fn counters_and_rows(db: &Path) -> (KindFigures, KindFigures) {
     let conn = Connection::open(db).expect("open");
-    let read = |sql: &str| -> Vec<(String, i64, i64, i64)> {
+    let read = |sql: &str| -> KindFigures {
         conn.prepare(sql)
             .expect("prepare")
             .query_map([], |row| {
