@@ -65,11 +65,12 @@ pub struct TokenArgs {
 
 #[derive(Debug, Args)]
 pub struct PruneArgs {
-    /// Remove what nothing has arrived about for this long (90d, 26w, 2160h):
-    /// versions whose last delivery is older, the deliveries that brought
-    /// them, and their raw bodies. Pruned raw bodies are gone for good: take
-    /// a backup first if you may need them.
-    #[arg(long, value_name = "DURATION")]
+    /// Remove what nothing has arrived about for this long, in whole days or
+    /// more (90d, 26w, 6mo of 30 days, 1y of 365 days; never minutes or
+    /// hours): versions whose last delivery is older, the deliveries that
+    /// brought them, and their raw bodies. Pruned raw bodies are gone for
+    /// good: take a backup first if you may need them.
+    #[arg(long, value_name = "AGE")]
     pub older_than: String,
 
     /// Only these (default: all of them): conversions, events, offers,

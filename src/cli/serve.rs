@@ -86,10 +86,12 @@ pub struct ServeArgs {
     )]
     pub stale_after: Vec<String>,
 
-    /// Prune daily what nothing has arrived about for this long (180d, 52w),
-    /// as `evarchive prune --older-than DURATION --keep-current` would: the
-    /// first run a minute after start. Pruned raw bodies are gone for good.
-    #[arg(long, env = "EVARCHIVE_RETAIN", value_name = "DURATION")]
+    /// Prune daily what nothing has arrived about for this long, in whole
+    /// days or more (180d, 52w, 6mo of 30 days, 1y of 365 days; never
+    /// minutes or hours), as `evarchive prune --older-than AGE
+    /// --keep-current` would: the first run a minute after start. Pruned raw
+    /// bodies are gone for good.
+    #[arg(long, env = "EVARCHIVE_RETAIN", value_name = "AGE")]
     pub retain: Option<String>,
 
     /// Seconds from start to the first `--retain` run (default 60). Hidden:

@@ -22,6 +22,16 @@ pub fn run(config: PruneConfig) -> Result<()> {
     } else {
         ProgressBar::hidden()
     };
+    eprintln!(
+        "evarchive: {} what nothing has arrived about since before {} ({} ago)",
+        if config.dry_run {
+            "counting, without removing anything,"
+        } else {
+            "removing"
+        },
+        cutoff_text(&config),
+        config.older_than
+    );
     let started = Instant::now();
     let pruned = prune(
         &mut conn,
@@ -49,10 +59,17 @@ pub fn run(config: PruneConfig) -> Result<()> {
     Ok(())
 }
 
+/// The cutoff as an instant, to the second.
+fn cutoff_text(config: &PruneConfig) -> String {
+    jiff::Timestamp::from_millisecond(config.rules.cutoff_ms).map_or_else(
+        |_| config.older_than.clone(),
+        |t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    )
+}
+
 /// What was (or would be) removed, and the space it gave.
 pub fn summary(config: &PruneConfig, pruned: &Pruned, seconds: f64) -> String {
-    let cutoff = jiff::Timestamp::from_millisecond(config.rules.cutoff_ms)
-        .map_or_else(|_| config.older_than.clone(), |t| t.to_string());
+    let cutoff = cutoff_text(config);
     let removed = format!(
         "{} versions ({} resources whole), {} deliveries, {} bodies ({} as stored)",
         pruned.versions,

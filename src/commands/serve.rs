@@ -77,11 +77,29 @@ fn settings_summary(config: &ServeConfig, startup: &Startup) -> String {
         } else {
             stale.join(", ")
         },
-        config.retention.map_or_else(
-            || "off".to_owned(),
-            |rules| format!("{} days, daily", rules.keep_for.as_secs() / 86_400)
-        )
+        config
+            .retention
+            .map_or_else(|| "off".to_owned(), |rules| retention_said(rules.keep_for))
     )
+}
+
+/// The retention and the cutoff it means today: a typo in a duration must
+/// be visible before the first run, a minute after start.
+fn retention_said(keep_for: std::time::Duration) -> String {
+    let days = crate::config::days(keep_for);
+    let cutoff = crate::window::now().ok().and_then(|now| {
+        now.checked_sub(jiff::SignedDuration::from_secs(
+            i64::try_from(keep_for.as_secs()).ok()?,
+        ))
+        .ok()
+    });
+    match cutoff {
+        Some(cutoff) => format!(
+            "{days} days, daily (today: what nothing has arrived about since before {})",
+            cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        None => format!("{days} days, daily"),
+    }
 }
 
 /// Tells the operator, on stderr, where the archive is and what to paste into

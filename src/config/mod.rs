@@ -6,6 +6,7 @@ mod import;
 mod prune;
 mod reading;
 mod reconcile;
+mod retention_age;
 mod serve;
 mod token;
 
@@ -14,6 +15,7 @@ pub use import::ImportConfig;
 pub use prune::PruneConfig;
 pub use reading::{ExportConfig, QueryConfig, ReportConfig, ShowConfig, StatsConfig};
 pub use reconcile::ReconcileConfig;
+pub use retention_age::{RETENTION_FORMS, days};
 pub use serve::{ServeConfig, TlsFiles};
 pub use token::{TokenAction, TokenConfig};
 

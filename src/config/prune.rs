@@ -19,14 +19,12 @@ pub struct PruneConfig {
 
 impl PruneConfig {
     pub fn from_args(db: PathBuf, args: PruneArgs) -> Result<PruneConfig> {
-        let age =
-            super::positive_duration(&args.older_than).map_err(|why| Error::InvalidArgument {
+        let age = super::retention_age::retention_age(&args.older_than).map_err(|why| {
+            Error::InvalidArgument {
                 flag: "--older-than",
-                why: format!(
-                    "'{}' {why}; give how long ago, e.g. 90d, 26w or 2160h",
-                    args.older_than
-                ),
-            })?;
+                why: format!("'{}' {why}", args.older_than),
+            }
+        })?;
         let now_ms = crate::window::now()?.as_millisecond();
         let age_ms = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
         Ok(PruneConfig {

@@ -156,7 +156,7 @@ impl ServeConfig {
                 .retain
                 .as_deref()
                 .map(|text| {
-                    super::positive_duration(text)
+                    super::retention_age::retention_age(text)
                         .map(|keep_for| {
                             let mut rules = RetentionRules::keeping(keep_for);
                             if let Some(seconds) = args.retain_first_run_after {
@@ -166,7 +166,7 @@ impl ServeConfig {
                         })
                         .map_err(|why| Error::InvalidArgument {
                             flag: "--retain",
-                            why: format!("'{text}' {why}; give how long to keep, e.g. 180d or 52w"),
+                            why: format!("'{text}' {why}"),
                         })
                 })
                 .transpose()?,
