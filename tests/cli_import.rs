@@ -391,3 +391,39 @@ fn lines_beyond_the_largest_body_are_refused_in_bounded_memory() {
     );
     assert_eq!(deliveries_in(&db), 2);
 }
+
+/// A pretty-printed document given to `--kind` is refused line by line, and
+/// the summary says what the input looks like and how to make it one body
+/// a line; a file of compact bodies with a broken line gets no such hint.
+#[test]
+fn a_pretty_printed_file_is_named_with_the_way_to_make_it_one_body_a_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    TestServer::start_on(&db, |_| {}).stop();
+    let hint = "the input looks like one pretty-printed JSON document, not one body a line";
+    let sample = edited_sample("conversion_registered", |_| {});
+    let doc: serde_json::Value = serde_json::from_slice(&sample).expect("JSON");
+    let pretty = serde_json::to_string_pretty(&doc).expect("pretty");
+    let array = serde_json::to_string_pretty(&json!([doc.clone(), doc])).expect("pretty");
+    for input in [pretty, array] {
+        let (code, stderr) = import_stdin(
+            &db,
+            &["-", "--kind", "conversion_registered"],
+            input.as_bytes(),
+        );
+        assert_eq!(code, Some(4), "{stderr}");
+        assert!(stderr.contains(hint), "{stderr}");
+        assert!(stderr.contains("jq -c . FILE"), "{stderr}");
+    }
+    let compact = format!(
+        "{}\n{{\"conversion_id\": \n",
+        String::from_utf8(sample).expect("UTF-8")
+    );
+    let (code, stderr) = import_stdin(
+        &db,
+        &["-", "--kind", "conversion_registered"],
+        compact.as_bytes(),
+    );
+    assert_eq!(code, Some(4), "{stderr}");
+    assert!(!stderr.contains(hint), "{stderr}");
+}

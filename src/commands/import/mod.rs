@@ -116,6 +116,7 @@ pub fn run(config: ImportConfig) -> Result<()> {
                     tally.blank += 1;
                     continue;
                 }
+                tally.note_first_line(bytes);
                 prepared(bytes, &config, &compression)
             }
         };

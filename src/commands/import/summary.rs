@@ -13,6 +13,10 @@ pub struct Tally {
     pub lines: u64,
     pub blank: u64,
     refused: BTreeMap<&'static str, Refused>,
+    /// The first line that is not blank, when it only opens a JSON object
+    /// or array (`{`, `[`, `[{`): the input is likely one pretty-printed
+    /// document, which no line of holds whole.
+    opens_a_document: Option<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -47,6 +51,15 @@ impl Tally {
         refused.count += 1;
         if refused.first_lines.len() < NAMED_LINES {
             refused.first_lines.push(line);
+        }
+    }
+
+    /// Looks at the first line that is not blank (later ones are ignored).
+    pub fn note_first_line(&mut self, line: &[u8]) {
+        if self.opens_a_document.is_none() {
+            let text = String::from_utf8_lossy(line);
+            let opener: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            self.opens_a_document = Some(matches!(opener.as_str(), "{" | "[" | "[{"));
         }
     }
 
@@ -89,6 +102,14 @@ impl Tally {
                 refused.count,
                 named.join(", ")
             ));
+        }
+        if self.opens_a_document == Some(true) && self.refused.contains_key("invalid_json") {
+            lines.push(
+                "evarchive: the input looks like one pretty-printed JSON document, not one body a line: \
+                 import takes one compact JSON document per line; write it so with `jq -c . FILE` \
+                 (a JSON array of bodies: `jq -c '.[]' FILE`) and import that"
+                    .to_owned(),
+            );
         }
         let again = "importing the same lines again would record their deliveries a second time, as duplicates";
         if let Some(stop) = &ending.stop {
