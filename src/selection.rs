@@ -55,6 +55,22 @@ impl What {
         }
     }
 
+    /// The name of one (`1 conversion matched`).
+    pub fn singular(self) -> &'static str {
+        match self {
+            What::Conversions => "conversion",
+            What::Events => "event",
+            What::Offers => "offer",
+            What::Advertisers => "advertiser",
+            What::Partners => "partner",
+            What::Verdicts => "verdict",
+            What::Approvals => "approval",
+            What::Blocked => "blocked",
+            What::Deliveries => "delivery",
+            What::Refusals => "refusal",
+        }
+    }
+
     /// The resource type of a WHAT that is a record; none for the logs
     /// (deliveries, refusals).
     pub fn resource_type(self) -> Option<ResourceType> {

@@ -8,7 +8,7 @@ use crate::store::read::{open_reader, select_rows};
 pub fn run(config: ExportConfig) -> Result<()> {
     let conn = open_reader(&config.db)?;
     let selection = &config.selection;
-    announce_window(&selection.window, selection.basis);
+    announce_window(&selection.window, selection.what, selection.basis);
     let (destination, mut sink) = reading::output_sink(
         config.format,
         config.excel,

@@ -8,7 +8,7 @@ use crate::store::read::{open_reader, select_rows};
 pub fn run(config: QueryConfig) -> Result<()> {
     let conn = open_reader(&config.db)?;
     let selection = &config.selection;
-    announce_window(&selection.window, selection.basis);
+    announce_window(&selection.window, selection.what, selection.basis);
     let (_stdout, mut sink) =
         reading::output_sink(config.format, false, selection.window.zone.clone(), None)?;
     let selected = select_rows(
@@ -30,7 +30,11 @@ pub fn run(config: QueryConfig) -> Result<()> {
             selected.rows, selected.rows
         );
     } else {
-        eprintln!("evarchive: {} {what} matched", selected.rows);
+        eprintln!(
+            "evarchive: {} {} matched",
+            selected.rows,
+            reading::counted(selected.rows, selection.what.singular(), what)
+        );
     }
     Ok(())
 }

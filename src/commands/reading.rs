@@ -10,7 +10,7 @@ use jiff::tz::TimeZone;
 use crate::error::{Error, Result};
 use crate::output::{self, Format, RenderOptions};
 use crate::rows::RowSink;
-use crate::selection::TimeBasis;
+use crate::selection::{TimeBasis, What};
 use crate::window::TimeWindow;
 
 /// How much lower than `serve` a reading command runs (nice(1) steps): the
@@ -27,11 +27,18 @@ pub fn yield_to_serve() {
     }
 }
 
-/// Tells the user on stderr which window was applied.
-pub fn announce_window(window: &TimeWindow, basis: TimeBasis) {
+/// `one` for a count of 1, else `many`: "1 conversion", "2 conversions".
+pub fn counted<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+/// Tells the user on stderr which window was applied. Deliveries and
+/// refusals have no time of a fact: their window is always by arrival.
+pub fn announce_window(window: &TimeWindow, what: What, basis: TimeBasis) {
+    let by_arrival = matches!(what, What::Deliveries | What::Refusals);
     let basis = match basis {
-        TimeBasis::Fact => "by the time of the fact",
-        TimeBasis::Received => "by the time received",
+        TimeBasis::Fact if !by_arrival => "by the time of the fact",
+        _ => "by the time received",
     };
     eprintln!("evarchive: window {} ({basis})", window.describe());
 }

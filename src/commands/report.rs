@@ -21,7 +21,7 @@ const NO_CURRENCY_LABEL: &str = "(none)";
 pub fn run(config: ReportConfig) -> Result<()> {
     let conn = open_reader(&config.db)?;
     let selection = &config.selection;
-    announce_window(&selection.window, selection.basis);
+    announce_window(&selection.window, selection.what, selection.basis);
     let dimensions = &config.dimensions;
     let groups = sum_groups(&conn, selection, dimensions)?;
     let groups = label_time_buckets(groups, dimensions, &selection.window.zone);
@@ -103,7 +103,11 @@ pub fn run(config: ReportConfig) -> Result<()> {
         count_dated_by_arrival(&conn, selection)?,
         u64::try_from(counted).unwrap_or(0),
     );
-    eprintln!("evarchive: {} groups", groups.len());
+    let count = groups.len() as u64;
+    eprintln!(
+        "evarchive: {count} {}",
+        reading::counted(count, "group", "groups")
+    );
     Ok(())
 }
 

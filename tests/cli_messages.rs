@@ -1,0 +1,62 @@
+//! What the reading commands say on stderr reads as English and says what
+//! they did: one record is "1 conversion", not "1 conversions"; deliveries
+//! and refusals, which have no time of a fact, are said to be windowed by
+//! the time they arrived.
+
+mod common;
+
+use common::cli::evarchive;
+use common::{TestServer, sample};
+
+#[test]
+fn counts_of_one_are_singular_and_logs_are_windowed_by_arrival() {
+    let server = TestServer::start();
+    let reply = server.post_kind("conversion_registered", &sample("conversion_registered"));
+    assert_eq!(reply.status, 200);
+    let db = &server.db;
+
+    let run = evarchive(db, &["query", "conversions", "--since", "2025-11-01"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("evarchive: 1 conversion matched\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("(by the time of the fact)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = evarchive(
+        db,
+        &[
+            "report",
+            "conversions",
+            "--by",
+            "offer",
+            "--since",
+            "2025-11-01",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.ends_with("evarchive: 1 group\n"),
+        "{}",
+        run.stderr
+    );
+
+    for what in ["deliveries", "refusals"] {
+        let run = evarchive(db, &["query", what, "--since", "2025-11-01"]);
+        assert!(
+            run.stderr.contains("(by the time received)"),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr.contains("time of the fact"),
+            "{what}: {}",
+            run.stderr
+        );
+    }
+}
