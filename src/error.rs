@@ -82,6 +82,12 @@ pub enum Error {
     InvalidArgument { flag: &'static str, why: String },
 
     #[error(
+        "no Everflow API key: set {variable} or give --api-key-file PATH with a network API key \
+         (Control Center › Security)"
+    )]
+    NoApiKey { variable: &'static str },
+
+    #[error(
         "cannot listen on {addr}: {source}. Pick another address with --listen (EVARCHIVE_LISTEN)"
     )]
     Bind {
@@ -151,7 +157,7 @@ impl Error {
     /// found differences, 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::InvalidArgument { .. } => 2,
+            Error::InvalidArgument { .. } | Error::NoApiKey { .. } => 2,
             Error::DifferencesFound { .. } => 3,
             // Finished, every other line committed: not the failure 1 is.
             Error::ImportRefused { .. } => 4,

@@ -60,3 +60,18 @@ fn counts_of_one_are_singular_and_logs_are_windowed_by_arrival() {
         );
     }
 }
+
+#[test]
+fn serve_says_when_it_has_stopped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("archive.db");
+    let mut serve = common::serving::ServeProcess::start(&db, &[]);
+    serve.signal("TERM");
+    assert_eq!(serve.wait(), Some(0));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let last = "evarchive: stopped; everything answered 200 is committed\n";
+    while !serve.logged().ends_with(last) {
+        assert!(std::time::Instant::now() < deadline, "{}", serve.logged());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

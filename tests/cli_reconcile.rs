@@ -442,7 +442,15 @@ fn a_refused_key_a_wrong_base_or_a_busy_api_exit_1_with_the_fix_and_no_key_exits
         let without = evarchive_with(db, &WINDOW, &[("EVARCHIVE_EVERFLOW_API_BASE", &api.base)]);
         assert_eq!(without.code, Some(2), "{without:?}");
         assert!(
-            without.stderr.contains("EVARCHIVE_EVERFLOW_API_KEY"),
+            without
+                .stderr
+                .contains("no Everflow API key: set EVARCHIVE_EVERFLOW_API_KEY"),
+            "{}",
+            without.stderr
+        );
+        // No file was given: the message must not blame one.
+        assert!(
+            !without.stderr.contains("invalid --api-key-file"),
             "{}",
             without.stderr
         );

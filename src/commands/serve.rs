@@ -19,7 +19,13 @@ pub fn run(config: ServeConfig) -> Result<()> {
         let (running, startup) = server::start(&config)?;
         announce(&config, &startup);
         actix_web::rt::spawn(stop_gracefully_on(signals, running.handle()));
-        running.run().await
+        let stopped = running.run().await;
+        if stopped.is_ok() {
+            // A service manager's log should end with the stop, not with
+            // the last request.
+            say("stopped; everything answered 200 is committed");
+        }
+        stopped
     })
 }
 

@@ -108,11 +108,17 @@ fn read_key(file: Option<&std::path::Path>) -> Result<ApiKey> {
         })?,
         None => std::env::var(API_KEY_VARIABLE).unwrap_or_default(),
     };
-    ApiKey::new(text.trim()).ok_or_else(|| Error::InvalidArgument {
-        flag: "--api-key-file",
-        why: format!(
-            "no Everflow API key: set {API_KEY_VARIABLE} or give --api-key-file PATH with a network API key (Control Center › Security)"
-        ),
+    ApiKey::new(text.trim()).ok_or_else(|| match file {
+        Some(path) => Error::InvalidArgument {
+            flag: "--api-key-file",
+            why: format!(
+                "{} holds no API key: put a network API key (Control Center › Security) in it",
+                path.display()
+            ),
+        },
+        None => Error::NoApiKey {
+            variable: API_KEY_VARIABLE,
+        },
     })
 }
 
