@@ -75,3 +75,27 @@ fn serve_says_when_it_has_stopped() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// `query refusals` shows what was wrong in words, not only its code: the
+/// detail names the field (here an amount that cannot be kept).
+#[test]
+fn the_refusals_table_says_what_was_wrong() {
+    let server = TestServer::start();
+    let body = common::edited_sample("conversion_registered", |doc| {
+        doc["payout"] = serde_json::json!("abc");
+    });
+    assert_eq!(server.post_kind("conversion_registered", &body).status, 422);
+    let run = common::cli::evarchive_with(
+        &server.db,
+        &["query", "refusals", "--until", "2100-01-01"],
+        &[("COLUMNS", "160")],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let header = run.stdout.lines().next().unwrap_or_default();
+    assert!(header.contains("detail"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("conversion_registered payout is"),
+        "{}",
+        run.stdout
+    );
+}

@@ -77,6 +77,8 @@ pub static REFUSALS: Dataset = Dataset {
         ("kind", 1),
         ("http_status", 0),
         ("reason", 0),
+        // What was wrong, in words: the reason alone does not name the field.
+        ("detail", 1),
         ("body_length", 2),
         ("body_prefix", 3),
     ],
