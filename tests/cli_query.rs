@@ -272,3 +272,46 @@ fn at_80_columns_ids_times_statuses_and_money_stay_whole() {
         "{stderr}"
     );
 }
+
+/// Columns named with `--columns` fit 80 columns the same way: ids and money
+/// are never cut; what does not fit is left out from the right and named.
+#[test]
+fn named_columns_fit_80_columns_without_cutting_ids() {
+    let server = common::TestServer::start();
+    for id in [7001, 7002] {
+        let body = common::edited_sample("conversion_registered", |doc| {
+            doc["conversion_id"] = serde_json::json!(id);
+            doc["sub1"] = serde_json::json!("a-sub-id-longer-than-nine-characters");
+            doc["sub2"] = serde_json::json!("x".repeat(30));
+        });
+        assert_eq!(server.post_kind("conversion_registered", &body).status, 200);
+    }
+    let run = common::cli::evarchive_with(
+        &server.db,
+        &[
+            "query",
+            "conversions",
+            "--since",
+            "2025-11-01",
+            "--columns",
+            "conversion_id,transaction_id,status,payout,affiliate_name,sub1,sub2",
+        ],
+        &[("COLUMNS", "80")],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        concat!(
+            " conversion_id | transaction_id                   | status   | payout\n",
+            "---------------+----------------------------------+----------+--------\n",
+            " 7002          | d06fced9009dc26cebe7b656b480bee9 | approved |   2.50\n",
+            " 7001          | d06fced9009dc26cebe7b656b480bee9 | approved |   2.50\n",
+        )
+    );
+    assert!(
+        run.stderr
+            .contains("evarchive: not shown at this terminal width: affiliate_name, sub1, sub2;"),
+        "{}",
+        run.stderr
+    );
+}

@@ -318,16 +318,26 @@ fn selection(what: What, args: &FilterArgs, window: &WindowArgs) -> Result<Selec
     })
 }
 
-/// The columns named by `--columns`, in that order.
+/// The columns named by `--columns`, in that order. In a table too narrow
+/// for them all, the first always stays and the others are left out from
+/// the right (and named on stderr), as the default columns are by rank:
+/// free text shrinks first, ids and money are never cut.
 fn named_columns(dataset: &Dataset, names: &[String]) -> Result<Vec<DatasetColumn>> {
     names
         .iter()
         .map(|name| name.trim())
         .filter(|name| !name.is_empty())
-        .map(|name| {
+        .enumerate()
+        .map(|(position, name)| {
             dataset
                 .column(name)
-                .copied()
+                .map(|column| {
+                    let mut ranked = *column;
+                    ranked.column = ranked
+                        .column
+                        .rank(u8::try_from(position).unwrap_or(u8::MAX));
+                    ranked
+                })
                 .ok_or_else(|| Error::InvalidArgument {
                     flag: "--columns",
                     why: format!(

@@ -9,7 +9,8 @@ use crate::selection::FilterField;
 /// filter, group, sum or show by default).
 const CONVERSION_COLUMNS: &[DatasetColumn] = &[
     col("conversion_id", Id, "t.conversion_id"),
-    col("transaction_id", Text, "t.transaction_id"),
+    // An id (32 hex characters from Everflow): a table never cuts it.
+    col("transaction_id", Id, "t.transaction_id"),
     col("status", Code, "t.status"),
     col("is_event", Flag, "t.is_event"),
     col("event", Text, "t.event"),
