@@ -13,9 +13,9 @@ use common::fixture::NOW;
 use common::history::{OLD, RECENT, conversion, count, dump_line, empty_archive, import};
 use common::serving::{ServeProcess, serve_refusing};
 
-#[test]
-fn minutes_hours_and_bare_numbers_are_refused_and_nothing_goes() {
-    let (_dir, db) = empty_archive();
+/// An archive of one conversion that arrived long ago and one recently.
+fn old_and_recent() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, db) = empty_archive();
     import(
         &db,
         &[
@@ -27,6 +27,12 @@ fn minutes_hours_and_bare_numbers_are_refused_and_nothing_goes() {
             ),
         ],
     );
+    (dir, db)
+}
+
+#[test]
+fn minutes_hours_and_bare_numbers_are_refused_and_nothing_goes() {
+    let (_dir, db) = old_and_recent();
     for (age, said) in [
         ("5m", "'5m' would be minutes"),
         ("12m", "'12m' would be minutes"),
@@ -60,18 +66,7 @@ fn minutes_hours_and_bare_numbers_are_refused_and_nothing_goes() {
 
 #[test]
 fn prune_says_its_exact_cutoff_before_it_starts() {
-    let (_dir, db) = empty_archive();
-    import(
-        &db,
-        &[
-            dump_line("conversion_registered", OLD, &conversion("1", "approved")),
-            dump_line(
-                "conversion_registered",
-                RECENT,
-                &conversion("2", "approved"),
-            ),
-        ],
-    );
+    let (_dir, db) = old_and_recent();
     // Now is pinned at 2026-11-03T12:00:00Z: 6mo is 180 days of 24 hours.
     let run = evarchive(&db, &["prune", "--older-than", "6mo", "--dry-run"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
