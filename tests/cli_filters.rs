@@ -641,3 +641,42 @@ fn sign_up_details_are_read_where_everflows_current_docs_put_them() {
         )
     );
 }
+
+/// `show --diff` prints each later version as what changed from the one
+/// before it, field by field, instead of a second whole body.
+#[test]
+fn show_diff_names_each_changed_field_old_and_new() {
+    let (_dir, db) = common::history::empty_archive();
+    common::history::import(
+        &db,
+        &[
+            common::history::dump_line(
+                "offer_updated",
+                common::history::OLD,
+                &common::history::offer(7, "Seven", 1_764_005_001),
+            ),
+            common::history::dump_line(
+                "offer_updated",
+                common::history::RECENT,
+                &common::history::offer(7, "Seven, renamed", 1_764_005_101),
+            ),
+        ],
+    );
+    let shown = stdout_of(&db, &["show", "offer", "7", "--diff"]);
+    let second = shown
+        .split("── version 2 of 2")
+        .nth(1)
+        .expect("a second version");
+    assert!(
+        second.ends_with(concat!(
+            "changes from version 1 (2 fields):\n",
+            "  name: \"Seven\" → \"Seven, renamed\"\n",
+            "  time_saved: 1764005001 → 1764005101\n",
+        )),
+        "{second}"
+    );
+    // The first version is shown whole, as without --diff.
+    let plain = stdout_of(&db, &["show", "offer", "7"]);
+    let first_of = |text: &str| text.split("── version 2 of 2").next().map(str::to_owned);
+    assert_eq!(first_of(&shown), first_of(&plain));
+}

@@ -237,6 +237,10 @@ pub struct ShowArgs {
     /// IANA time zone for the printed times.
     #[arg(long, env = "EVARCHIVE_TZ", default_value = "UTC")]
     pub tz: String,
+    /// Print each version after the first as what changed from the one
+    /// before it (each field's path, old → new), not its whole body.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub use reading::yield_to_serve;
 pub mod report;
 pub mod serve;
 pub mod show;
+mod show_diff;
 pub mod stats;
 pub mod token;
 mod urls;

@@ -9,6 +9,8 @@ use jiff::tz::TimeZone;
 use crate::config::ShowConfig;
 use crate::error::{Error, Result};
 use crate::output::write_pretty_json;
+
+use super::show_diff::field_changes;
 use crate::store::read::{VersionRecord, open_reader, versions_of};
 
 pub fn run(config: ShowConfig) -> Result<()> {
@@ -30,8 +32,7 @@ pub fn run(config: ShowConfig) -> Result<()> {
         }
         first = false;
         let label = config.resource_type.as_str().replace('_', " ");
-        print_resource(&mut out, &label, resource, &config.zone, &zone_name)
-            .map_err(Error::Output)?;
+        print_resource(&mut out, &label, resource, &config, &zone_name).map_err(Error::Output)?;
     }
     Ok(())
 }
@@ -79,9 +80,10 @@ fn print_resource(
     out: &mut dyn Write,
     label: &str,
     versions: &[VersionRecord],
-    zone: &TimeZone,
+    config: &ShowConfig,
     zone_name: &str,
 ) -> std::io::Result<()> {
+    let zone = &config.zone;
     let total = versions.len();
     let deliveries: i64 = versions
         .iter()
@@ -153,7 +155,35 @@ fn print_resource(
             time(Some(version.last_received_at), zone)
         )?;
         writeln!(out, "redeliveries:   {}", version.redeliveries)?;
-        pretty_body(out, &version.raw)?;
+        match index.checked_sub(1).filter(|_| config.diff) {
+            Some(before) => print_changes(out, &versions[before].raw, &version.raw, index)?,
+            None => pretty_body(out, &version.raw)?,
+        }
+    }
+    Ok(())
+}
+
+/// A version's body as its changes from the version listed before it.
+fn print_changes(
+    out: &mut dyn Write,
+    before: &[u8],
+    after: &[u8],
+    index: usize,
+) -> std::io::Result<()> {
+    let Some(changes) = field_changes(before, after) else {
+        writeln!(out, "body (not JSON: compared whole):")?;
+        return pretty_body(out, after);
+    };
+    writeln!(
+        out,
+        "changes from version {index} ({} field{}):",
+        changes.len(),
+        plural(changes.len())
+    )?;
+    for change in changes {
+        let old = change.old.as_deref().unwrap_or("(absent)");
+        let new = change.new.as_deref().unwrap_or("(absent)");
+        writeln!(out, "  {}: {old} → {new}", change.path)?;
     }
     Ok(())
 }

@@ -65,6 +65,8 @@ pub struct ShowConfig {
     pub resource_type: ResourceType,
     pub id: String,
     pub zone: TimeZone,
+    /// Each version after the first as its changes from the one before.
+    pub diff: bool,
 }
 
 /// `stats`.
@@ -235,6 +237,7 @@ impl ShowConfig {
             resource_type,
             id: args.id.trim().to_owned(),
             zone: parse_zone(&args.tz)?,
+            diff: args.diff,
         })
     }
 }
