@@ -37,10 +37,12 @@ enum Plan {
     },
     /// New content. `supersedes` is the current version it replaces as current;
     /// `is_current` is false when it is older than the current one (it arrived late).
+    /// `fact_time` is the body's time when plausible (see `dating`).
     NewVersion {
         outcome: DeliveryOutcome,
         supersedes: Option<i64>,
         is_current: bool,
+        fact_time: Option<i64>,
     },
 }
 
@@ -239,6 +241,7 @@ fn plan(
             outcome: DeliveryOutcome::New,
             supersedes: None,
             is_current: true,
+            fact_time,
         },
         // The latest fact wins, not the latest arrival; on a tie (a status
         // change, an edit that did not move time_saved) the latest arrival.
@@ -249,6 +252,7 @@ fn plan(
                 outcome: DeliveryOutcome::Version,
                 supersedes: newer.then_some(current.version_id),
                 is_current: newer,
+                fact_time,
             }
         }
     })
@@ -294,6 +298,7 @@ fn carry_out(
         Plan::NewVersion {
             supersedes,
             is_current,
+            fact_time,
             ..
         } => {
             if let Some(old) = supersedes {
@@ -312,7 +317,7 @@ fn carry_out(
                 &resource.content_sha256[..],
                 body_id,
                 delivery_id,
-                plausible_fact_time(resource.fact_time, delivery.received_at),
+                fact_time,
                 delivery.received_at,
                 is_current,
             ])?;

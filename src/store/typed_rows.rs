@@ -110,8 +110,14 @@ fn insert_conversion(
             .source()
             .map_or(Value::Null, |s| Value::Text(s.to_owned())),
     ];
-    let stored = stored_values(c).zip(STORED).map(|(value, column)| {
-        if *column == "conversion_time" {
+    // The dated time replaces the body's, by position (found once).
+    static TIME_AT: LazyLock<Option<usize>> = LazyLock::new(|| {
+        STORED
+            .iter()
+            .position(|column| *column == "conversion_time")
+    });
+    let stored = stored_values(c).enumerate().map(|(at, value)| {
+        if Some(at) == *TIME_AT {
             Value::Integer(row.dating.time)
         } else {
             value
