@@ -55,19 +55,13 @@ impl What {
         }
     }
 
-    /// The name of one (`1 conversion matched`).
-    pub fn singular(self) -> &'static str {
-        match self {
-            What::Conversions => "conversion",
-            What::Events => "event",
-            What::Offers => "offer",
-            What::Advertisers => "advertiser",
-            What::Partners => "partner",
-            What::Verdicts => "verdict",
-            What::Approvals => "approval",
-            What::Blocked => "blocked",
-            What::Deliveries => "delivery",
-            What::Refusals => "refusal",
+    /// The name of one (`1 conversion matched`), from the plural.
+    pub fn singular(self) -> String {
+        let name = self.name();
+        match (name.strip_suffix("ies"), name.strip_suffix('s')) {
+            (Some(stem), _) => format!("{stem}y"),
+            (None, Some(stem)) => stem.to_owned(),
+            (None, None) => name.to_owned(),
         }
     }
 
@@ -198,6 +192,20 @@ pub struct Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_singular_comes_from_the_plural() {
+        let names: Vec<String> = [
+            What::Conversions,
+            What::Deliveries,
+            What::Blocked,
+            What::Partners,
+        ]
+        .iter()
+        .map(|what| what.singular())
+        .collect();
+        assert_eq!(names, ["conversion", "delivery", "blocked", "partner"]);
+    }
 
     #[test]
     fn values_are_normalised_and_deduplicated() {

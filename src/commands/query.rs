@@ -33,7 +33,7 @@ pub fn run(config: QueryConfig) -> Result<()> {
         eprintln!(
             "evarchive: {} {} matched",
             selected.rows,
-            reading::counted(selected.rows, selection.what.singular(), what)
+            reading::counted(selected.rows, &selection.what.singular(), what)
         );
     }
     Ok(())

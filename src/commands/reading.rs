@@ -35,7 +35,7 @@ pub fn counted<'a>(count: u64, one: &'a str, many: &'a str) -> &'a str {
 /// Tells the user on stderr which window was applied. Deliveries and
 /// refusals have no time of a fact: their window is always by arrival.
 pub fn announce_window(window: &TimeWindow, what: What, basis: TimeBasis) {
-    let by_arrival = matches!(what, What::Deliveries | What::Refusals);
+    let by_arrival = what.resource_type().is_none();
     let basis = match basis {
         TimeBasis::Fact if !by_arrival => "by the time of the fact",
         _ => "by the time received",

@@ -15,7 +15,7 @@ pub use import::ImportConfig;
 pub use prune::PruneConfig;
 pub use reading::{ExportConfig, QueryConfig, ReportConfig, ShowConfig, StatsConfig};
 pub use reconcile::ReconcileConfig;
-pub use retention_age::{RETENTION_FORMS, days};
+pub use retention_age::days;
 pub use serve::{ServeConfig, TlsFiles};
 pub use token::{TokenAction, TokenConfig};
 

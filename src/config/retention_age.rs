@@ -10,7 +10,7 @@ use std::time::Duration;
 const DAY_SECONDS: u64 = 86_400;
 
 /// The forms accepted, for messages and `--help`.
-pub const RETENTION_FORMS: &str =
+const RETENTION_FORMS: &str =
     "whole days or more: 90d, 26w, 6mo (months of 30 days) or 1y (years of 365 days)";
 
 /// The age `text` names; why not, in words that follow the value.
