@@ -8,12 +8,15 @@ use std::collections::BTreeMap;
 use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
 use crate::config::ReportConfig;
 use crate::error::{Error, Result};
-use crate::output::Format;
+use crate::output::{self, Format, RenderOptions};
 use crate::report::{
-    Dimension, KeyPart, OTHER_STATUS, REPORT_STATUSES, Sums, label_time_buckets, report_columns,
+    Dimension, KeyPart, OTHER_STATUS, REPORT_STATUSES, Sums, Tally, label_time_buckets,
+    report_columns,
 };
 use crate::rows::{Column, RowSink, Value};
 use crate::store::read::{count_dated_by_arrival, latest_name, open_reader, sum_groups};
+
+mod narrow;
 
 /// How a table shows conversions that carried no currency.
 const NO_CURRENCY_LABEL: &str = "(none)";
@@ -75,19 +78,34 @@ pub fn run(config: ReportConfig) -> Result<()> {
         );
     }
 
-    let (destination, mut sink) = reading::output_sink(
-        config.format,
-        config.excel,
-        selection.window.zone.clone(),
-        config.output.as_deref(),
-    )?;
     let printer = Printer {
         config: &config,
         columns: &columns,
         picked: &picked,
         slots: &slots,
     };
-    let written = printer.print(&conn, &groups, sink.as_mut());
+    let rows = printer.summed_rows(&conn, &groups)?;
+    // A terminal too narrow for the statuses side by side gets them one
+    // under the other: leaving out money columns hid a pending payout.
+    // Columns named with --columns are what the user chose to see.
+    let width = match (config.format, &config.output, &config.columns) {
+        (Format::Table, None, None) => reading::table_width(),
+        _ => None,
+    };
+    let layout = match width {
+        Some(width) if !printer.fits(&rows, width)? => Layout::StatusRows,
+        _ => Layout::SideBySide,
+    };
+    let (destination, mut sink) = reading::output_sink(
+        config.format,
+        config.excel,
+        selection.window.zone.clone(),
+        config.output.as_deref(),
+    )?;
+    let written = match layout {
+        Layout::SideBySide => printer.print(&rows, sink.as_mut()),
+        Layout::StatusRows => narrow::print(dimensions, &slots, &rows, sink.as_mut()),
+    };
     if destination.is_stdout() {
         note_hidden_columns(
             sink.as_ref(),
@@ -111,6 +129,21 @@ pub fn run(config: ReportConfig) -> Result<()> {
     Ok(())
 }
 
+/// How a table lays out the statuses of a group.
+enum Layout {
+    /// One row per group, each status's count, payout and revenue side by side.
+    SideBySide,
+    /// One row per status of a group that has any (see `narrow`).
+    StatusRows,
+}
+
+/// A group's key as cells (ids with their names looked up), and its sums;
+/// each currency's total is one too, keyed `TOTAL`.
+struct SummedRow {
+    key: Vec<OwnedCell>,
+    sums: Sums,
+}
+
 /// Turns groups into rows of the chosen columns.
 struct Printer<'a> {
     config: &'a ReportConfig,
@@ -120,18 +153,17 @@ struct Printer<'a> {
 }
 
 impl Printer<'_> {
-    fn print(
+    /// The groups, then a total per currency.
+    fn summed_rows(
         &self,
         conn: &rusqlite::Connection,
         groups: &BTreeMap<Vec<KeyPart>, Sums>,
-        sink: &mut dyn RowSink,
-    ) -> Result<()> {
-        let header: Vec<Column> = self.picked.iter().map(|&i| self.columns[i]).collect();
-        sink.begin(&header).map_err(Error::Output)?;
+    ) -> Result<Vec<SummedRow>> {
         let what = self.config.selection.what;
+        let mut rows = Vec::with_capacity(groups.len() + 1);
         let mut totals: BTreeMap<KeyPart, Sums> = BTreeMap::new();
         for (key, sums) in groups {
-            let mut cells: Vec<OwnedCell> = Vec::with_capacity(self.columns.len());
+            let mut cells: Vec<OwnedCell> = Vec::with_capacity(key.len() * 2);
             for (dimension, part) in self.config.dimensions.iter().zip(key) {
                 cells.push(self.key_cell(*dimension, part));
                 if has_name(*dimension) {
@@ -139,8 +171,10 @@ impl Printer<'_> {
                     cells.push(name.map_or(OwnedCell::Null, OwnedCell::Text));
                 }
             }
-            self.push_sums(&mut cells, sums)?;
-            self.write(sink, &cells)?;
+            rows.push(SummedRow {
+                key: cells,
+                sums: *sums,
+            });
             if let Some(currency) = self.currency_of(key) {
                 totals.entry(currency.clone()).or_default().add(*sums);
             }
@@ -153,25 +187,51 @@ impl Printer<'_> {
             .iter()
             .position(|d| *d != Dimension::Currency)
         else {
-            return sink.finish().map_err(Error::Output);
+            return Ok(rows);
         };
         if totals.is_empty() {
             totals.insert(KeyPart::Null, Sums::default());
         }
-        for (currency, sums) in &totals {
-            let mut cells: Vec<OwnedCell> = Vec::with_capacity(self.columns.len());
+        for (currency, sums) in totals {
+            let mut cells: Vec<OwnedCell> = Vec::new();
             for (index, dimension) in self.config.dimensions.iter().enumerate() {
                 cells.push(match dimension {
                     _ if index == label_at => OwnedCell::Text("TOTAL".to_owned()),
-                    Dimension::Currency => self.key_cell(*dimension, currency),
+                    Dimension::Currency => self.key_cell(*dimension, &currency),
                     _ => OwnedCell::Null,
                 });
                 if has_name(*dimension) {
                     cells.push(OwnedCell::Null);
                 }
             }
-            self.push_sums(&mut cells, sums)?;
-            self.write(sink, &cells)?;
+            rows.push(SummedRow { key: cells, sums });
+        }
+        Ok(rows)
+    }
+
+    /// Whether the statuses side by side fit `width` with nothing left out
+    /// (names may shrink), tried on a table that prints nowhere.
+    fn fits(&self, rows: &[SummedRow], width: usize) -> Result<bool> {
+        let options = RenderOptions {
+            format: Format::Table,
+            excel: false,
+            zone: self.config.selection.window.zone.clone(),
+            max_width: Some(width),
+        };
+        let mut trial = output::sink(options, Box::new(std::io::sink()));
+        self.print(rows, trial.as_mut())?;
+        Ok(trial.hidden_columns().is_empty())
+    }
+
+    fn print(&self, rows: &[SummedRow], sink: &mut dyn RowSink) -> Result<()> {
+        let header: Vec<Column> = self.picked.iter().map(|&i| self.columns[i]).collect();
+        sink.begin(&header).map_err(Error::Output)?;
+        for row in rows {
+            let mut cells: Vec<&OwnedCell> = row.key.iter().collect();
+            let sums = self.sum_cells(&row.sums)?;
+            cells.extend(&sums);
+            let picked: Vec<&OwnedCell> = self.picked.iter().map(|&i| cells[i]).collect();
+            write(sink, &picked)?;
         }
         sink.finish().map_err(Error::Output)
     }
@@ -195,31 +255,37 @@ impl Printer<'_> {
         }
     }
 
-    fn push_sums(&self, cells: &mut Vec<OwnedCell>, sums: &Sums) -> Result<()> {
+    fn sum_cells(&self, sums: &Sums) -> Result<Vec<OwnedCell>> {
+        let mut cells = Vec::with_capacity(self.slots.len() * 3 + 1);
         for &slot in self.slots {
-            let tally = sums.by_status[slot];
-            cells.push(OwnedCell::Integer(tally.count));
-            cells.push(OwnedCell::Integer(printable(tally.payout, "payout")?));
-            cells.push(OwnedCell::Integer(printable(tally.revenue, "revenue")?));
+            cells.extend(tally_cells(sums.by_status[slot])?);
         }
         if self.slots.contains(&0) {
             cells.push(OwnedCell::Integer(printable(sums.profit(), "profit")?));
         }
-        Ok(())
+        Ok(cells)
     }
+}
 
-    fn write(&self, sink: &mut dyn RowSink, cells: &[OwnedCell]) -> Result<()> {
-        let values: Vec<Value<'_>> = self
-            .picked
-            .iter()
-            .map(|&i| match &cells[i] {
-                OwnedCell::Null => Value::Null,
-                OwnedCell::Integer(n) => Value::Integer(*n),
-                OwnedCell::Text(t) => Value::Text(t),
-            })
-            .collect();
-        sink.row(&values).map_err(Error::Output)
-    }
+/// One status's count, payout and revenue as cells.
+fn tally_cells(tally: Tally) -> Result<[OwnedCell; 3]> {
+    Ok([
+        OwnedCell::Integer(tally.count),
+        OwnedCell::Integer(printable(tally.payout, "payout")?),
+        OwnedCell::Integer(printable(tally.revenue, "revenue")?),
+    ])
+}
+
+fn write(sink: &mut dyn RowSink, cells: &[&OwnedCell]) -> Result<()> {
+    let values: Vec<Value<'_>> = cells
+        .iter()
+        .map(|cell| match cell {
+            OwnedCell::Null => Value::Null,
+            OwnedCell::Integer(n) => Value::Integer(*n),
+            OwnedCell::Text(t) => Value::Text(t),
+        })
+        .collect();
+    sink.row(&values).map_err(Error::Output)
 }
 
 /// A sum of micro-units as a cell: summed in 128 bits, printed from 64.
