@@ -17,12 +17,11 @@
 mod commits;
 mod line;
 mod lines;
+mod progress;
 mod summary;
 
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Read};
-
-use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufReader, Read};
 
 use crate::config::ImportConfig;
 use crate::error::{Error, Result};
@@ -36,6 +35,7 @@ use crate::store::{ArchiveOptions, IncomingDelivery, TrainingRules, WriterLimits
 use commits::Commits;
 use line::{Refusal, delivery_of};
 use lines::{BoundedLines, Line};
+use progress::progress_bar;
 use summary::{Ending, Stop, Tally};
 
 /// Refused lines listed one by one; past this, only counted.
@@ -221,24 +221,4 @@ fn prepared(
     // commit (offers, advertisers, partners).
     let base = delivery.base_key.is_some().then(|| given.raw.to_vec());
     Ok((delivery, base))
-}
-
-/// A bar on a terminal (by bytes of a file, a spinner for a pipe); nothing
-/// otherwise.
-fn progress_bar(size: Option<u64>) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    match size {
-        Some(size) => ProgressBar::new(size).with_style(
-            ProgressStyle::with_template(
-                "{spinner} importing [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        ),
-        None => ProgressBar::new_spinner().with_style(
-            ProgressStyle::with_template("{spinner} importing {bytes} {bytes_per_sec}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        ),
-    }
 }
