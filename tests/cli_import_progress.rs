@@ -15,8 +15,9 @@ use unicode_width::UnicodeWidthStr;
 /// How long the import may take in a debug build before the test gives up.
 const PATIENCE: Duration = Duration::from_secs(120);
 
-/// The fixed 30-column bar made the line 81 to 85 columns wide in an
-/// 80-column terminal, which wrapped it, a line left behind at each redraw.
+/// The fixed 30-column bar made the line 83 columns wide in this import, in
+/// an 80-column terminal, which wrapped it onto two rows (indicatif padded
+/// it to 160 columns).
 #[test]
 fn the_progress_line_fits_an_80_column_terminal() {
     let Some(lines) = progress_lines(80) else {

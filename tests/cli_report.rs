@@ -486,6 +486,8 @@ fn at_60_columns_only_names_give_way() {
             "          |          | pending  |     1 |  -1.25 |    0.00 |\n",
         )
     );
+    let widest = run.stdout.lines().map(|line| line.chars().count()).max();
+    assert_eq!(widest, Some(68));
     assert!(
         run.stderr
             .contains("not shown at this terminal width: offer_name; name the columns"),

@@ -1,13 +1,13 @@
 //! Import's progress on a terminal: a bar by bytes of a file, a spinner for
-//! a pipe, each one line no wider than the terminal (a line wider than the
-//! terminal wraps, and every redraw then leaves a line behind).
+//! a pipe, each one line no wider than the terminal (a wider line wraps
+//! onto a second row).
 
 use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The bar takes the columns the text leaves (`wide_bar`); a fixed 30-column
-/// bar made the line 83 columns wide or more in an 80-column terminal.
+/// bar made the line 83 columns wide in an 80-column terminal.
 const FILE_LINE: &str =
     "{spinner} importing [{wide_bar}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}";
 
