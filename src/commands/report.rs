@@ -1,5 +1,6 @@
 //! `evarchive report conversions|events --by DIM…`: per group and currency,
-//! count, payout and revenue per status side by side, and profit from the
+//! count, payout and revenue per status side by side (in a terminal too
+//! narrow for that, one under the other: `narrow`), and profit from the
 //! approved ones; then a total per currency. Amounts in different currencies
 //! are never added together.
 
