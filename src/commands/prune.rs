@@ -16,7 +16,7 @@ pub fn run(config: PruneConfig) -> Result<()> {
     let (mut conn, _) = open_archive(&config.db, OpenMode::Existing)?;
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {percent}% ETA {eta}")
+            ProgressStyle::with_template("{spinner} {msg} [{wide_bar}] {percent}% ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         )
     } else {

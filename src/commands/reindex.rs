@@ -17,7 +17,7 @@ pub fn run(db: &Path) -> Result<()> {
     let progress = if std::io::stderr().is_terminal() {
         ProgressBar::new(0).with_style(
             ProgressStyle::with_template(
-                "{spinner} reindexing [{bar:30}] {pos}/{len} versions ETA {eta}",
+                "{spinner} reindexing [{wide_bar}] {pos}/{len} versions ETA {eta}",
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         )

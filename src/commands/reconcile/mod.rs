@@ -130,7 +130,7 @@ fn progress_bar(days: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     ProgressBar::new(days).with_style(
-        ProgressStyle::with_template("{spinner} reconciling [{bar:30}] {pos}/{len} days ETA {eta}")
+        ProgressStyle::with_template("{spinner} reconciling [{wide_bar}] {pos}/{len} days ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     )
 }
