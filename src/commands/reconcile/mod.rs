@@ -130,7 +130,9 @@ fn progress_bar(days: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     ProgressBar::new(days).with_style(
-        ProgressStyle::with_template("{spinner} reconciling [{wide_bar}] {pos}/{len} days ETA {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} reconciling [{wide_bar}] {pos}/{len} days ETA {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     )
 }
