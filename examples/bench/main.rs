@@ -15,6 +15,7 @@
 //! cargo run --release --example bench -- build-archive --db /path/big.db [--rows 10000000] [--days 90]
 //! cargo run --release --example bench -- query  --db /path/big.db [--runs 5]
 //! cargo run --release --example bench -- export --db /path/big.db [--runs 3]
+//! cargo run --release --example bench -- table [--rows 100,1000,10000] [--runs 7]
 //! ```
 //!
 //! Needs `wrk` and `hyperfine` (Debian packages) and `sqlite3` for the export
@@ -36,6 +37,7 @@ mod references;
 mod startup;
 mod stats;
 mod storage;
+mod table;
 mod traffic;
 
 use std::process::ExitCode;
@@ -44,7 +46,7 @@ fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
     if args.is_empty() {
         eprintln!(
-            "usage: bench setup|fsync|note|startup|ingest|readers|maintenance|references|storage|bytes|build-archive|query|export [options]"
+            "usage: bench setup|fsync|note|startup|ingest|readers|maintenance|references|storage|bytes|build-archive|query|export|table [options]"
         );
         return ExitCode::from(2);
     }
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         "build-archive" => build_archive::run(&options),
         "query" => query::run(&options),
         "export" => export::run(&options),
+        "table" => table::run(&options),
         other => Err(format!("unknown benchmark '{other}'")),
     };
     match result {

@@ -15,6 +15,7 @@ mod money;
 mod pretty_json;
 mod spreadsheet_safety;
 mod table;
+mod table_draw;
 mod table_fit;
 mod table_text;
 #[cfg(test)]

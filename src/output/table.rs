@@ -14,7 +14,9 @@
 //! and only free text is ever shortened.
 //!
 //! Rows are held until `finish` (column widths depend on every row), so the
-//! callers limit how many rows a table gets.
+//! callers limit how many rows a table gets. Which columns stay and how wide
+//! each is, is decided here and in `table_fit`; `table_draw` has tabled lay
+//! them out.
 //!
 //! [`TableHint::rank`]: crate::rows::TableHint
 
@@ -25,6 +27,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::cell::{Cell, CellRenderer, TimeStyle};
 use super::check_row_width;
+use super::table_draw::{DrawnColumn, GroupRun, draw};
 use super::table_fit::{Fitted, fit, truncate};
 use super::table_text::push_escaped;
 use crate::rows::{Column, ColumnKind, RowSink, Value};
@@ -85,69 +88,46 @@ impl<'w> TableSink<'w> {
             .map(|index| self.columns[index].name)
             .collect();
 
-        let mut text = String::new();
-        if visible
-            .iter()
-            .any(|&i| self.columns[i].table.group.is_some())
-        {
-            push_line(&mut text, &self.group_line(&visible, &widths));
-        }
-        let header_cells: Vec<String> = visible
+        let drawn: Vec<DrawnColumn> = visible
             .iter()
             .zip(&widths)
-            .map(|(&i, &width)| pad(&truncate(&headers[i], width), width, false))
+            .map(|(&index, &width)| DrawnColumn {
+                header: headers[index].clone(),
+                width,
+                right_aligned: matches!(
+                    self.columns[index].kind,
+                    ColumnKind::Money | ColumnKind::Integer
+                ),
+            })
             .collect();
-        push_line(&mut text, &format!(" {}", header_cells.join(" | ")));
-        let rule: Vec<String> = widths.iter().map(|width| "-".repeat(width + 2)).collect();
-        push_line(&mut text, &rule.join("+"));
-        for row in &self.rows {
-            let cells: Vec<String> = visible
-                .iter()
-                .zip(&widths)
-                .map(|(&i, &width)| {
-                    let right = matches!(
-                        self.columns[i].kind,
-                        ColumnKind::Money | ColumnKind::Integer
-                    );
-                    pad(&truncate(&row[i], width), width, right)
-                })
-                .collect();
-            push_line(&mut text, &format!(" {}", cells.join(" | ")));
-        }
-        text
+        let rows: Vec<Vec<&str>> = self
+            .rows
+            .iter()
+            .map(|row| visible.iter().map(|&index| row[index].as_str()).collect())
+            .collect();
+        draw(&drawn, &self.group_runs(&visible, &widths), &rows)
     }
 
-    /// Headings over runs of neighbouring columns of one group.
-    fn group_line(&self, visible: &[usize], widths: &[usize]) -> String {
-        let mut runs: Vec<(Option<&str>, usize)> = Vec::new();
+    /// Runs of neighbouring columns of one group, each heading cut to the
+    /// run's width (a heading never widens its columns).
+    fn group_runs(&self, visible: &[usize], widths: &[usize]) -> Vec<GroupRun> {
+        let mut runs: Vec<(Option<&str>, usize, usize)> = Vec::new();
         for (&index, &width) in visible.iter().zip(widths) {
             let group = self.columns[index].table.group;
             match runs.last_mut() {
-                Some((last, run_width)) if *last == group => *run_width += width + 3,
-                _ => runs.push((group, width)),
+                Some((last, columns, run_width)) if *last == group => {
+                    *columns += 1;
+                    *run_width += width + 3;
+                }
+                _ => runs.push((group, 1, width)),
             }
         }
-        let cells: Vec<String> = runs
-            .iter()
-            .map(|(group, width)| pad(&truncate(group.unwrap_or(""), *width), *width, false))
-            .collect();
-        format!(" {}", cells.join(" | "))
-    }
-}
-
-/// Appends a line without the padding after its last cell: trailing blanks
-/// are only noise.
-fn push_line(text: &mut String, line: &str) {
-    text.push_str(line.trim_end());
-    text.push('\n');
-}
-
-fn pad(text: &str, width: usize, right: bool) -> String {
-    let fill = " ".repeat(width.saturating_sub(text.width()));
-    if right {
-        format!("{fill}{text}")
-    } else {
-        format!("{text}{fill}")
+        runs.into_iter()
+            .map(|(group, columns, width)| GroupRun {
+                heading: group.map(|heading| truncate(heading, width)),
+                columns,
+            })
+            .collect()
     }
 }
 
