@@ -13,7 +13,7 @@ use common::cli::{Run, evarchive_watched, evarchive_with, proc_kib, stdout_of};
 use common::fake_everflow::{FakeEverflow, Hostile, OUT_OF_REALM_KEY, Scripted};
 use common::serving::ServeProcess;
 use common::{TOKEN, TestServer, edited_sample, sample};
-use evarchive::reconcile::{ApiKey, ApiSettings, BackgroundPlan};
+use evarchive::config::{ApiKey, ApiSettings, BackgroundPlan};
 use serde_json::{Value, json};
 
 const KEY: &str = "eflow-key-5f1e9a7c3b2d4e6f";

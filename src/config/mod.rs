@@ -1,22 +1,28 @@
 //! Validated settings built from the command line, one per command: everything
 //! past this point can trust its inputs.
 
+mod api_key;
 mod dump;
 mod import;
 mod prune;
 mod reading;
 mod reconcile;
+mod reconcile_plan;
 mod retention_age;
 mod serve;
+mod stale_rule;
 mod token;
 
+pub use api_key::ApiKey;
 pub use dump::DumpConfig;
 pub use import::ImportConfig;
 pub use prune::PruneConfig;
 pub use reading::{ExportConfig, QueryConfig, ReportConfig, ShowConfig, StatsConfig};
 pub use reconcile::ReconcileConfig;
+pub use reconcile_plan::{ApiSettings, BackgroundPlan};
 pub use retention_age::days;
 pub use serve::{ServeConfig, TlsFiles};
+pub use stale_rule::StaleRule;
 pub use token::{TokenAction, TokenConfig};
 
 /// The window `--since`/`--until`/`--month` name, in `--tz`, from now.

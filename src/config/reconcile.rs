@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use jiff::{SignedDuration, Timestamp};
 
+use super::{ApiKey, ApiSettings, BackgroundPlan};
 use crate::cli::{ApiArgs, ReconcileArgs};
 use crate::error::{Error, Result};
 use crate::output::Format;
-use crate::reconcile::{ApiKey, ApiSettings, BackgroundPlan};
 use crate::window::TimeWindow;
 
 pub const DEFAULT_API_BASE: &str = "https://api.eflow.team/v1";

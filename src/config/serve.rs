@@ -4,11 +4,10 @@ use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::{BackgroundPlan, StaleRule};
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::everflow::WebhookKind;
-use crate::reconcile::BackgroundPlan;
-use crate::server::staleness::StaleRule;
 use crate::store::retention::RetentionRules;
 use crate::store::{TrainingRules, WriterLimits};
 

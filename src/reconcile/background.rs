@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
 
-use super::{
-    ApiSettings, FindingKind, ReportingClient, compare, day_windows, read_bounded, report_delivery,
-};
+use super::{FindingKind, ReportingClient, compare, day_windows, read_bounded, report_delivery};
+use crate::config::BackgroundPlan;
 use crate::error::{Error, Result};
 use crate::store::WriterHandle;
 use crate::store::compression::Compression;
@@ -23,15 +22,6 @@ const SETTLING: SignedDuration = SignedDuration::from_mins(5);
 /// How long stopping serve waits for a run to notice; a request under way
 /// may take longer (its timeout), and is then left to end with the process.
 const STOP_WAIT: Duration = Duration::from_secs(5);
-
-#[derive(Debug, Clone)]
-pub struct BackgroundPlan {
-    pub every: Duration,
-    /// How far back each run looks.
-    pub window: Duration,
-    pub first_run_after: Duration,
-    pub api: ApiSettings,
-}
 
 /// What the runs found, for /metrics.
 #[derive(Debug, Default)]

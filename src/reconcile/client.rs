@@ -7,8 +7,8 @@ use std::io::Read;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use super::api_key::ApiKey;
 use super::retry::{ATTEMPTS, wait_before_retry};
+use crate::config::ApiSettings;
 use crate::error::{Error, Result};
 
 const PATH: &str = "/networks/reporting/conversions";
@@ -24,14 +24,6 @@ const SPACING: Duration = Duration::from_millis(100);
 const ROW_BYTES: u64 = 8 * 1024;
 /// The envelope around the rows (`paging`, brackets).
 const ENVELOPE_BYTES: u64 = 64 * 1024;
-
-/// Where the API is and the key it takes.
-#[derive(Debug, Clone)]
-pub struct ApiSettings {
-    /// Without a trailing slash, e.g. `https://api.eflow.team/v1`.
-    pub base: String,
-    pub key: ApiKey,
-}
 
 pub struct ReportingClient {
     agent: ureq::Agent,

@@ -8,7 +8,6 @@
 //! [`report_delivery`] turns a row into a delivery for the archive's writer
 //! (`reconcile --apply`, and [`Reconciler`], serve's background runs).
 
-mod api_key;
 mod background;
 mod client;
 mod compare;
@@ -19,9 +18,8 @@ mod report_row;
 mod retry;
 mod windows;
 
-pub use api_key::ApiKey;
-pub use background::{BackgroundPlan, ReconcileTally, Reconciler};
-pub use client::{ApiSettings, ReportingClient};
+pub use background::{ReconcileTally, Reconciler};
+pub use client::ReportingClient;
 pub use compare::{Comparison, compare};
 pub use delivery::{API_METHOD, report_delivery};
 pub use fetch::{MOST_ROWS, WindowRead, read_bounded, read_window};

@@ -6,14 +6,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::config::StaleRule;
 use crate::everflow::WebhookKind;
-
-/// One kind watched, and how long it may stay quiet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StaleRule {
-    pub kind: WebhookKind,
-    pub after: Duration,
-}
 
 /// A watched kind that has been quiet too long.
 #[derive(Debug, Clone, PartialEq, Eq)]
