@@ -160,6 +160,25 @@ inside '
     as_service query conversions --format csv --columns conversion_id,transaction_id | grep -qx "10000001,d06fced9009dc26cebe7b656b480bee9"
 ' || die "the posted sample was not archived"
 
+say "serve killed (-9) is started again, with the sample still archived"
+inside '
+    set -e
+    before="$(systemctl show -p MainPID --value evarchive)"
+    kill -KILL "$before"
+    for _ in $(seq 1 150); do
+        now="$(systemctl show -p MainPID --value evarchive)"
+        if [ "$now" != 0 ] && [ "$now" != "$before" ] &&
+            curl -sS --fail http://127.0.0.1:8080/healthz >/dev/null 2>&1; then
+            [ "$(systemctl show -p NRestarts --value evarchive)" = 1 ]
+            runuser -u evarchive -- env EVARCHIVE_DB=/var/lib/evarchive/evarchive.db \
+                evarchive query conversions --format csv --columns conversion_id | grep -qx 10000001
+            exit 0
+        fi
+        sleep 0.1
+    done
+    exit 1
+' || die "serve was not started again after kill -9"
+
 say "the backup service writes the weekday's backup"
 inside '
     set -e
