@@ -91,7 +91,7 @@ build() {
     # shellcheck disable=SC2016 # expanded by the builder's login shell
     runuser -u "$builder" -- env HOME="$home" USER="$builder" bash -lc \
         'command -v cargo >/dev/null || { echo "install.sh: cargo not found for $USER: install Rust (https://rustup.rs), or pass --binary PATH" >&2; exit 1; }
-         cd "$1" && cargo install --locked --path . --root "$2"' \
+         cd "$1" && PATH="$2/bin:$PATH" cargo install --locked --path . --root "$2"' \
         build "$repo" "$workdir/cargo" || die "the build failed"
     binary="$workdir/cargo/bin/evarchive"
 }
