@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 use common::edited_sample;
+use common::terminal::{Tmux, quoted, tmux_present};
 use serde_json::json;
 use unicode_width::UnicodeWidthStr;
 
@@ -44,8 +43,7 @@ fn a_50_column_terminal_gets_a_line_without_the_bar() {
 /// The progress lines an import of some 12 MiB drew in a terminal `width`
 /// columns wide; None when tmux is not installed (the test is skipped).
 fn progress_lines(width: u16) -> Option<Vec<String>> {
-    if Command::new("tmux").arg("-V").output().is_err() {
-        eprintln!("SKIPPED: tmux is not installed; the progress bar only draws on a terminal");
+    if !tmux_present("the progress bar only draws on a terminal") {
         return None;
     }
     let dir = tempfile::tempdir().expect("temp dir");
@@ -140,53 +138,4 @@ fn segments(text: &str) -> Vec<String> {
         .map(str::to_owned)
         .filter(|line| !line.is_empty())
         .collect()
-}
-
-fn quoted(path: &Path) -> String {
-    format!("'{}'", path.display())
-}
-
-/// A tmux server of the test's own (its socket in the temp dir, no user
-/// configuration), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn new(socket: &Path) -> Tmux {
-        Tmux {
-            socket: socket.display().to_string(),
-        }
-    }
-
-    fn command(&self) -> Command {
-        let mut command = Command::new("tmux");
-        command.args(["-f", "/dev/null", "-S", &self.socket]);
-        command
-    }
-
-    /// The same tmux as a shell command line, for the pane's script.
-    fn command_line(&self, subcommand: &str) -> String {
-        format!("tmux -f /dev/null -S '{}' {subcommand}", self.socket)
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        let output = self.command().args(args).output().expect("tmux runs");
-        assert!(
-            output.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output
-    }
-
-    fn spawn(&self, args: &[&str]) -> Child {
-        self.command().args(args).spawn().expect("tmux runs")
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.command().arg("kill-server").output();
-    }
 }

@@ -3,11 +3,13 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod deploy;
 pub mod fake_everflow;
 pub mod fixture;
 pub mod history;
 pub mod places;
 pub mod serving;
+pub mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -208,3 +210,22 @@ pub const ALL_KINDS: [&str; 13] = [
     "event_registered",
     "traffic_optimized",
 ];
+
+/// Whether `tool` runs (`tool VERSION_FLAG`); if not, says the test is
+/// skipped and why. Under CI (CI=true), which installs every tool the tests
+/// use (.ci/run), a missing one fails the test instead: a green run must
+/// not hide a skipped check.
+pub fn tool_present(tool: &str, version_flag: &str, skipped: &str) -> bool {
+    let present = std::process::Command::new(tool)
+        .arg(version_flag)
+        .output()
+        .is_ok();
+    if !present {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{tool} is not installed, which .ci/run installs; {skipped}"
+        );
+        eprintln!("SKIPPED: {tool} is not installed; {skipped}");
+    }
+    present
+}
