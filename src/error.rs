@@ -136,6 +136,13 @@ pub enum Error {
     )]
     TotalTooLarge { column: &'static str },
 
+    #[error(
+        "a time in the archive (Unix second {seconds}) is outside the years a calendar can show, \
+         so it has no day or hour to be reported under; `evarchive verify` lists rows that differ \
+         from their bodies"
+    )]
+    TimeOutOfRange { seconds: i64 },
+
     #[error("cannot write the output: {0}")]
     Output(std::io::Error),
 

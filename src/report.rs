@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
+use crate::error::{Error, Result};
 use crate::rows::{Column, ColumnKind};
 
 /// A dimension to group by.
@@ -257,7 +258,7 @@ pub fn label_time_buckets(
     groups: Vec<(Vec<KeyPart>, Sums)>,
     dimensions: &[Dimension],
     zone: &TimeZone,
-) -> BTreeMap<Vec<KeyPart>, Sums> {
+) -> Result<BTreeMap<Vec<KeyPart>, Sums>> {
     let mut merged: BTreeMap<Vec<KeyPart>, Sums> = BTreeMap::new();
     for (key, sums) in groups {
         let labelled = dimensions
@@ -265,27 +266,28 @@ pub fn label_time_buckets(
             .zip(key)
             .map(|(dimension, part)| match (dimension, part) {
                 (Dimension::Day, KeyPart::Integer(bucket)) => {
-                    KeyPart::Text(local_label(bucket, zone, "%Y-%m-%d"))
+                    local_label(bucket, zone, "%Y-%m-%d").map(KeyPart::Text)
                 }
                 (Dimension::Hour, KeyPart::Integer(bucket)) => {
-                    KeyPart::Text(local_label(bucket, zone, "%Y-%m-%d %H:00"))
+                    local_label(bucket, zone, "%Y-%m-%d %H:00").map(KeyPart::Text)
                 }
-                (_, part) => part,
+                (_, part) => Ok(part),
             })
-            .collect();
+            .collect::<Result<_>>()?;
         merged.entry(labelled).or_default().add(sums);
     }
-    merged
+    Ok(merged)
 }
 
-fn local_label(bucket: i64, zone: &TimeZone, format: &str) -> String {
-    Timestamp::from_second(bucket * BUCKET_SECONDS)
-        .map(|t| {
-            t.to_zoned_datetime(zone.clone())
-                .strftime(format)
-                .to_string()
-        })
-        .unwrap_or_default()
+/// A bucket's local day or hour. A time no calendar can show is an error,
+/// not a blank label: its money would be summed under a group named "".
+fn local_label(bucket: i64, zone: &TimeZone, format: &str) -> Result<String> {
+    let seconds = bucket.saturating_mul(BUCKET_SECONDS);
+    let time = Timestamp::from_second(seconds).map_err(|_| Error::TimeOutOfRange { seconds })?;
+    Ok(time
+        .to_zoned_datetime(zone.clone())
+        .strftime(format)
+        .to_string())
 }
 
 #[cfg(test)]
@@ -315,7 +317,7 @@ mod tests {
             (vec![at("2026-11-02T04:30:00Z")], sums(1, 100, 200)), // 1 Nov, 23:30 EST
             (vec![at("2026-11-02T05:00:00Z")], sums(1, 1000, 2000)), // 2 Nov, 00:00 EST
         ];
-        let days = label_time_buckets(groups, &[Dimension::Day], &zone);
+        let days = label_time_buckets(groups, &[Dimension::Day], &zone).expect("labels");
         let labelled: Vec<_> = days
             .into_iter()
             .map(|(key, s)| (key, s.by_status[0].count, s.by_status[0].payout))
@@ -327,6 +329,17 @@ mod tests {
                 (vec![KeyPart::Text("2026-11-01".into())], 2, 110),
                 (vec![KeyPart::Text("2026-11-02".into())], 1, 1000),
             ]
+        );
+    }
+
+    #[test]
+    fn a_time_no_calendar_shows_is_an_error_not_a_blank_group() {
+        let beyond = i64::MAX / BUCKET_SECONDS;
+        let groups = vec![(vec![KeyPart::Integer(beyond)], sums(1, 1, 2))];
+        let labelled = label_time_buckets(groups, &[Dimension::Day], &TimeZone::UTC);
+        assert!(
+            matches!(labelled, Err(Error::TimeOutOfRange { seconds }) if seconds > 0),
+            "{labelled:?}"
         );
     }
 

@@ -28,7 +28,7 @@ pub fn run(config: ReportConfig) -> Result<()> {
     announce_window(&selection.window, selection.what, selection.basis);
     let dimensions = &config.dimensions;
     let groups = sum_groups(&conn, selection, dimensions)?;
-    let groups = label_time_buckets(groups, dimensions, &selection.window.zone);
+    let groups = label_time_buckets(groups, dimensions, &selection.window.zone)?;
 
     // Statuses outside Everflow's four are shown rather than left out of the sums.
     let mut slots = config.slots.clone();
@@ -59,20 +59,17 @@ pub fn run(config: ReportConfig) -> Result<()> {
             .collect(),
         None => (0..columns.len()).collect(),
     };
-    let currency_at = dimensions
+    // Every report groups by currency (config adds it); without it there
+    // would be nothing to warn about.
+    let named = dimensions
         .iter()
         .position(|d| *d == Dimension::Currency)
-        .unwrap_or_default();
-    let currencies: Vec<&KeyPart> = {
-        let mut seen: Vec<&KeyPart> = groups.keys().map(|key| &key[currency_at]).collect();
-        seen.sort();
-        seen.dedup();
-        seen
-    };
-    let named = currencies
-        .iter()
-        .filter(|c| !matches!(c, KeyPart::Null))
-        .count();
+        .map_or(0, |at| {
+            let mut seen: Vec<&KeyPart> = groups.keys().map(|key| &key[at]).collect();
+            seen.sort();
+            seen.dedup();
+            seen.iter().filter(|c| !matches!(c, KeyPart::Null)).count()
+        });
     if named > 1 {
         eprintln!(
             "evarchive: amounts in {named} currencies; each has its own total, they are never added together"
