@@ -64,3 +64,35 @@ fn a_version_whose_delivery_and_body_are_gone_is_reported() {
     // The other conversion still reads back: no problem names its version.
     assert!(!run.stdout.contains("version 2"), "{}", run.stdout);
 }
+
+#[test]
+fn show_says_a_body_is_missing_rather_than_print_an_empty_one() {
+    let (_dir, db) = empty_archive();
+    import(
+        &db,
+        &[dump_line(
+            "conversion_registered",
+            RECENT,
+            &conversion("9", "approved"),
+        )],
+    );
+    let conn = Connection::open(&db).expect("open");
+    conn.execute_batch("PRAGMA foreign_keys = OFF")
+        .expect("damage as a foreign-key-less writer could");
+    let (version_id, body_id): (i64, i64) = conn
+        .query_row(
+            "SELECT version_id, body_id FROM versions WHERE resource_id = '9'",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the version");
+    conn.execute("DELETE FROM bodies WHERE body_id = ?1", [body_id])
+        .expect("delete body");
+    drop(conn);
+
+    let show = evarchive(&db, &["show", "conversion", "9"]);
+    assert_eq!(show.code, Some(1), "{}{}", show.stdout, show.stderr);
+    let said =
+        format!("the body of version {version_id} no longer reads back (its row is missing)");
+    assert!(show.stderr.contains(&said), "{}", show.stderr);
+}

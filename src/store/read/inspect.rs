@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::everflow::{ResourceType, WebhookKind};
 use crate::store::bodies::Dictionaries;
 use crate::store::kept_body::KeptBody;
@@ -35,17 +35,18 @@ pub fn versions_of(
 ) -> Result<Vec<VersionRecord>> {
     // Two index ranges: the identity itself, and the composite identities it
     // starts (`id:` up to, not including, `id;`). (As one OR, SQLite would
-    // scan every version of the type.)
+    // scan every version of the type.) Bodies are not joined: a version
+    // whose body row is gone is reported as such, not left out.
     let dictionaries = Dictionaries::load(conn)?;
     let mut statement = conn.prepare_cached(
         "SELECT v.version_id, v.kind, v.resource_id, v.fact_time, v.first_received_at,
-                v.last_received_at, v.redeliveries, v.is_current, b.body_id
-         FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
+                v.last_received_at, v.redeliveries, v.is_current, v.body_id
+         FROM versions AS v
          WHERE v.resource_type = ?1 AND v.resource_id = ?2
          UNION ALL
          SELECT v.version_id, v.kind, v.resource_id, v.fact_time, v.first_received_at,
-                v.last_received_at, v.redeliveries, v.is_current, b.body_id
-         FROM versions AS v JOIN bodies AS b ON b.body_id = v.body_id
+                v.last_received_at, v.redeliveries, v.is_current, v.body_id
+         FROM versions AS v
          WHERE v.resource_type = ?1 AND v.resource_id >= ?3 AND v.resource_id < ?4",
     )?;
     let mut restorations = conn.prepare_cached(
@@ -72,7 +73,13 @@ pub fn versions_of(
     let mut versions = Vec::new();
     for version in found {
         let (mut version, body_id) = version?;
-        version.raw = body(conn, &dictionaries, body_id)?.unwrap_or_default();
+        // A version always has its body (a foreign key): one missing is
+        // damage to report, not an empty body to show.
+        version.raw = body(conn, &dictionaries, body_id)?.ok_or_else(|| Error::BodyUnreadable {
+            version_id: version.version_id,
+            column: "body",
+            why: "its row is missing",
+        })?;
         version.restored_at = restorations
             .query_map([version.version_id], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
