@@ -8,6 +8,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use crate::error::{Error, Result};
+use crate::everflow::numbered::{SUB_NAMES, numbered_name};
 use crate::rows::{Column, ColumnKind};
 
 /// A dimension to group by.
@@ -51,9 +52,6 @@ impl Dimension {
 
     /// The name `--by` takes, which is also the group's column name.
     pub fn name(self) -> &'static str {
-        const SUBS: [&str; 10] = [
-            "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
-        ];
         match self {
             Dimension::Offer => "offer",
             Dimension::Affiliate => "affiliate",
@@ -63,7 +61,7 @@ impl Dimension {
             Dimension::Status => "status",
             Dimension::Country => "country",
             Dimension::Event => "event",
-            Dimension::Sub(slot) => SUBS[usize::from(slot.clamp(1, 10)) - 1],
+            Dimension::Sub(slot) => numbered_name(&SUB_NAMES, slot),
             Dimension::Currency => "currency",
         }
     }

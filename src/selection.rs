@@ -5,6 +5,7 @@
 use clap::ValueEnum;
 
 use crate::everflow::ResourceType;
+use crate::everflow::numbered::numbered_name;
 use crate::window::TimeWindow;
 
 /// The record sets `query`, `export` and `show` work on.
@@ -101,10 +102,6 @@ pub enum FilterField {
 
 impl FilterField {
     pub fn flag(self) -> &'static str {
-        const SUBS: [&str; 10] = [
-            "--sub1", "--sub2", "--sub3", "--sub4", "--sub5", "--sub6", "--sub7", "--sub8",
-            "--sub9", "--sub10",
-        ];
         match self {
             FilterField::Offer => "--offer",
             FilterField::Affiliate => "--affiliate",
@@ -115,7 +112,7 @@ impl FilterField {
             FilterField::Event => "--event",
             FilterField::Country => "--country",
             FilterField::Currency => "--currency",
-            FilterField::Sub(slot) => SUBS[usize::from(slot.clamp(1, 10)) - 1],
+            FilterField::Sub(slot) => numbered_name(&crate::numbered!("--", "sub"), slot),
             FilterField::Kind => "--kind",
         }
     }

@@ -15,6 +15,7 @@ pub mod json;
 pub mod kind;
 pub mod lenient;
 pub mod money;
+pub mod numbered;
 pub mod records;
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 use rusqlite::types::Value;
 
+use crate::everflow::numbered::{ADV_NAMES as ADVS, SUB_NAMES as SUBS};
 use crate::everflow::records::ConversionColumns;
 
 /// The columns of `conversions` after its head (version_id, kind, is_current,
@@ -107,13 +108,6 @@ pub fn fields(c: &ConversionColumns) -> Vec<(&'static str, Value)> {
     fields.extend(ADVS.into_iter().zip(c.advs.iter().map(text)));
     fields
 }
-
-const SUBS: [&str; 10] = [
-    "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
-];
-const ADVS: [&str; 10] = [
-    "adv1", "adv2", "adv3", "adv4", "adv5", "adv6", "adv7", "adv8", "adv9", "adv10",
-];
 
 /// The value of column `name` among `fields` (NULL for a name it lacks).
 pub fn value_named(fields: &[(&'static str, Value)], name: &str) -> Value {

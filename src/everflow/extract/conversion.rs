@@ -12,12 +12,7 @@ use crate::everflow::lenient::FieldReader;
 use crate::everflow::money::NULL_VALUE;
 use crate::everflow::records::{ConversionColumns, ResourceRecord, TypedColumns};
 
-const SUB_FIELDS: [&str; 10] = [
-    "sub1", "sub2", "sub3", "sub4", "sub5", "sub6", "sub7", "sub8", "sub9", "sub10",
-];
-const ADV_FIELDS: [&str; 10] = [
-    "adv1", "adv2", "adv3", "adv4", "adv5", "adv6", "adv7", "adv8", "adv9", "adv10",
-];
+use crate::everflow::numbered::{ADV_NAMES as ADV_FIELDS, SUB_NAMES as SUB_FIELDS};
 
 /// Where each related id, name and the currency are read, in order: the
 /// webhook body's own place (PAYLOADS.md), then the flat names a GET postback

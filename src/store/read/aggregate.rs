@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use super::datasets::Dataset;
 use super::select::conditions;
 use crate::error::Result;
+use crate::everflow::numbered::numbered_name;
 use crate::report::{BUCKET_SECONDS, Dimension, KeyPart, Sums};
 use crate::selection::{Selection, TimeBasis, What};
 
@@ -197,13 +198,7 @@ fn group_column(dimension: Dimension) -> &'static str {
         Dimension::Status => "t.status",
         Dimension::Country => "t.country",
         Dimension::Event => "t.event",
-        Dimension::Sub(slot) => {
-            const SUBS: [&str; 10] = [
-                "t.sub1", "t.sub2", "t.sub3", "t.sub4", "t.sub5", "t.sub6", "t.sub7", "t.sub8",
-                "t.sub9", "t.sub10",
-            ];
-            SUBS[usize::from(slot.clamp(1, 10)) - 1]
-        }
+        Dimension::Sub(slot) => numbered_name(&crate::numbered!("t.", "sub"), slot),
         Dimension::Currency => "t.currency_id",
         Dimension::Day | Dimension::Hour => "NULL",
     }
