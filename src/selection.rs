@@ -9,7 +9,8 @@ use crate::everflow::numbered::numbered_name;
 use crate::window::TimeWindow;
 
 /// The record sets `query`, `export` and `show` work on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum What {
     #[value(alias = "conversion")]
     Conversions,
@@ -42,18 +43,7 @@ pub enum What {
 
 impl What {
     pub fn name(self) -> &'static str {
-        match self {
-            What::Conversions => "conversions",
-            What::Events => "events",
-            What::Offers => "offers",
-            What::Advertisers => "advertisers",
-            What::Partners => "partners",
-            What::Verdicts => "verdicts",
-            What::Approvals => "approvals",
-            What::Blocked => "blocked",
-            What::Deliveries => "deliveries",
-            What::Refusals => "refusals",
-        }
+        self.into()
     }
 
     /// The name of one (`1 conversion matched`), from the plural.
@@ -80,6 +70,15 @@ impl What {
             What::Blocked => ResourceType::BlockedVariable,
             What::Deliveries | What::Refusals => return None,
         })
+    }
+
+    /// The WHAT that lists the records of `resource_type` (every type has
+    /// one: a test says so).
+    pub fn listing(resource_type: ResourceType) -> Option<What> {
+        What::value_variants()
+            .iter()
+            .copied()
+            .find(|what| what.resource_type() == Some(resource_type))
     }
 }
 
@@ -189,6 +188,22 @@ pub struct Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_the_command_line_s_and_every_type_is_listed() {
+        for what in What::value_variants() {
+            let value = what.to_possible_value().expect("a value");
+            assert_eq!(value.get_name(), what.name());
+        }
+        for resource_type in ResourceType::ALL {
+            let what = What::listing(resource_type).expect("a listing");
+            assert_eq!(what.resource_type(), Some(resource_type));
+        }
+        assert_eq!(
+            What::listing(ResourceType::SignupVerdict),
+            Some(What::Verdicts)
+        );
+    }
 
     #[test]
     fn the_singular_comes_from_the_plural() {

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::everflow::ResourceType;
 use crate::output::Format;
 use crate::rows::{Column, ColumnKind, Value};
+use crate::selection::What;
 use crate::store::read::{TypeStats, open_reader, refusals_without_kind, type_stats};
 
 pub fn run(config: StatsConfig) -> Result<()> {
@@ -87,16 +88,7 @@ pub fn run(config: StatsConfig) -> Result<()> {
 
 /// The name `query` uses for the records of a type.
 fn type_name(resource_type: ResourceType) -> &'static str {
-    match resource_type {
-        ResourceType::Conversion => "conversions",
-        ResourceType::Event => "events",
-        ResourceType::Offer => "offers",
-        ResourceType::Advertiser => "advertisers",
-        ResourceType::Partner => "partners",
-        ResourceType::SignupVerdict => "verdicts",
-        ResourceType::OfferApproval => "approvals",
-        ResourceType::BlockedVariable => "blocked",
-    }
+    What::listing(resource_type).map_or(resource_type.as_str(), What::name)
 }
 
 /// The database file plus its WAL and shared-memory files.

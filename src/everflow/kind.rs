@@ -6,7 +6,19 @@ use std::fmt;
 
 /// One kind of webhook delivery. The kind is never in the body: it comes from the
 /// URL we handed out, or, as a fallback, from the body's shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum WebhookKind {
     OfferCreated,
     OfferUpdated,
@@ -38,7 +50,19 @@ pub enum Family {
 /// What a delivery's resource is, whatever event type carried it: an offer is
 /// one resource whether `offer_created` or `offer_updated` brought it, and
 /// its identity is (resource type, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum ResourceType {
     Offer,
     Advertiser,
@@ -65,16 +89,7 @@ impl ResourceType {
 
     /// The name stored in the archive.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceType::Offer => "offer",
-            ResourceType::Advertiser => "advertiser",
-            ResourceType::Partner => "partner",
-            ResourceType::SignupVerdict => "signup_verdict",
-            ResourceType::OfferApproval => "offer_approval",
-            ResourceType::Conversion => "conversion",
-            ResourceType::Event => "event",
-            ResourceType::BlockedVariable => "blocked_variable",
-        }
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<ResourceType> {
@@ -111,21 +126,7 @@ impl WebhookKind {
 
     /// The canonical name, used in URLs and stored in the archive.
     pub fn as_str(self) -> &'static str {
-        match self {
-            WebhookKind::OfferCreated => "offer_created",
-            WebhookKind::OfferUpdated => "offer_updated",
-            WebhookKind::AdvertiserCreated => "advertiser_created",
-            WebhookKind::AdvertiserUpdated => "advertiser_updated",
-            WebhookKind::AdvertiserSignedUp => "advertiser_signed_up",
-            WebhookKind::AffiliateCreated => "affiliate_created",
-            WebhookKind::AffiliateUpdated => "affiliate_updated",
-            WebhookKind::AffiliateSignedUp => "affiliate_signed_up",
-            WebhookKind::AffiliateSignupVerdict => "affiliate_signup_verdict",
-            WebhookKind::AffiliateApprovedForOffer => "affiliate_approved_for_offer",
-            WebhookKind::ConversionRegistered => "conversion_registered",
-            WebhookKind::EventRegistered => "event_registered",
-            WebhookKind::TrafficOptimized => "traffic_optimized",
-        }
+        self.into()
     }
 
     /// The small integer a typed table keys by instead of the name (schema
@@ -212,6 +213,56 @@ mod tests {
         let mut codes: Vec<i64> = WebhookKind::ALL.iter().map(|k| k.code()).collect();
         codes.dedup();
         assert_eq!(codes, (1..=13).collect::<Vec<_>>());
+    }
+
+    /// The names are stored in every archive (deliveries.kind,
+    /// versions.resource_type): derived from the variants, they must stay
+    /// these.
+    #[test]
+    fn names_are_the_ones_archives_hold() {
+        let kinds: Vec<&str> = WebhookKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "offer_created",
+                "offer_updated",
+                "advertiser_created",
+                "advertiser_updated",
+                "advertiser_signed_up",
+                "affiliate_created",
+                "affiliate_updated",
+                "affiliate_signed_up",
+                "affiliate_signup_verdict",
+                "affiliate_approved_for_offer",
+                "conversion_registered",
+                "event_registered",
+                "traffic_optimized",
+            ]
+        );
+        let types: Vec<&str> = ResourceType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(
+            types,
+            [
+                "conversion",
+                "event",
+                "offer",
+                "advertiser",
+                "partner",
+                "signup_verdict",
+                "offer_approval",
+                "blocked_variable",
+            ]
+        );
+    }
+
+    /// `ALL` is the order codes and listings use; it holds every variant.
+    #[test]
+    fn the_lists_hold_every_variant() {
+        use strum::VariantArray;
+        assert_eq!(WebhookKind::ALL.as_slice(), WebhookKind::VARIANTS);
+        let mut types = ResourceType::ALL.to_vec();
+        types.sort();
+        assert_eq!(types, ResourceType::VARIANTS);
     }
 
     #[test]
