@@ -107,7 +107,7 @@ impl<'w> TableSink<'w> {
                 .map(|(&i, &width)| {
                     let right = matches!(
                         self.columns[i].kind,
-                        ColumnKind::Money | ColumnKind::Integer
+                        ColumnKind::Money | ColumnKind::Percentage | ColumnKind::Integer
                     );
                     pad(&truncate(&row[i], width), width, right)
                 })
