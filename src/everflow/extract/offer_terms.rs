@@ -6,10 +6,9 @@
 //! The offer's payout is that of its default entry (`is_default: true`, the
 //! base conversion in Everflow's UI). When no entry says it is the default
 //! and there is exactly one, that one is taken: an offer with a single
-//! payout pays that payout, whatever its flag says (Everflow's UI cannot
-//! save an offer without a base conversion). Several entries and no single
-//! default (none, or two) leave the columns blank: choosing one would be a
-//! guess, and the body keeps them all.
+//! payout pays that payout, whatever its flag says. Several entries and no
+//! single default (none, or two) leave the columns blank: choosing one
+//! would be a guess, and the body keeps them all.
 
 use crate::everflow::json::JsonObject;
 use crate::everflow::lenient::{self, FieldReader};

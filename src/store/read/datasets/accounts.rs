@@ -54,8 +54,9 @@ pub static OFFERS: Dataset = Dataset {
         col("is_current", Flag, "t.is_current"),
         TIME_SOURCE,
     ],
-    // At 80 columns the name stays (shortened) and the payout and revenue
-    // with it; the currency and the advertiser give way first.
+    // A narrow terminal leaves out the advertiser, then the currency, the
+    // revenue and the payout, and the name only after them: at 80 columns
+    // the samples' offer shows its name (shortened), payout and revenue.
     table_columns: &[
         ("offer_id", 0),
         ("name", 1),
