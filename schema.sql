@@ -191,6 +191,13 @@ CREATE INDEX conversions_by_received ON conversions (kind, received_at);
 CREATE INDEX conversions_dated_by_arrival ON conversions (kind, conversion_time)
     WHERE time_source IS NOT NULL;
 
+-- An offer's payout_* and revenue_* columns (version 8, after time_source
+-- as ALTER TABLE adds them) hold what it pays a partner and earns per
+-- conversion, from its default relationship.payout_revenue entry:
+-- Everflow's type (cpa, cps, cpa_cps, rpa, rps, …) and the amounts that
+-- type uses, money in micro-units and percentages in micro-units of a
+-- percentage point (35% = 35000000). An amount the type does not use is
+-- NULL, not the 0 Everflow sends (src/everflow/extract/offer_terms.rs).
 CREATE TABLE offers (
     version_id    INTEGER PRIMARY KEY REFERENCES versions (version_id),
     kind          TEXT NOT NULL,
@@ -206,12 +213,6 @@ CREATE TABLE offers (
     -- the arrival, with time_source = 'arrival'.
     time_saved    INTEGER,
     time_source TEXT CHECK (time_source = 'arrival'),
-    -- What the offer pays a partner and earns per conversion (version 8),
-    -- from its default relationship.payout_revenue entry: Everflow's type
-    -- (cpa, cps, cpa_cps, rpa, rps, …) and the amounts that type uses, money
-    -- in micro-units and percentages in micro-units of a percentage point
-    -- (35% = 35000000). An amount the type does not use is NULL, not the 0
-    -- Everflow sends (src/everflow/extract/offer_terms.rs).
     payout_type TEXT,
     payout_micros INTEGER,
     payout_percentage_micros INTEGER,
