@@ -20,7 +20,7 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 7;
+PRAGMA user_version = 8;
 -- Pages that `evarchive prune` frees are given back to the filesystem by
 -- PRAGMA incremental_vacuum (version 6; set before the first table, since
 -- only a full VACUUM can change it later: archives created earlier keep
@@ -139,9 +139,10 @@ CREATE INDEX restorations_by_version ON restorations (version_id);
 -- query or export asks for it (src/store/conversion_fields.rs).
 --
 -- Every typed table ends with time_source (version 7, last as ALTER TABLE
--- adds it): 'arrival' when the row's time column (conversion_time,
--- time_saved, verdict_time, event_time, time_blocked) holds its arrival
--- because the body carries no plausible time, NULL when it is the body's.
+-- adds it; offers then has its payout columns, version 8): 'arrival' when
+-- the row's time column (conversion_time, time_saved, verdict_time,
+-- event_time, time_blocked) holds its arrival because the body carries no
+-- plausible time, NULL when it is the body's.
 -- (No comment sits before a table's last column: SQLite's DROP COLUMN would
 -- leave it commenting out the closing parenthesis.)
 
@@ -190,6 +191,13 @@ CREATE INDEX conversions_by_received ON conversions (kind, received_at);
 CREATE INDEX conversions_dated_by_arrival ON conversions (kind, conversion_time)
     WHERE time_source IS NOT NULL;
 
+-- An offer's payout_* and revenue_* columns (version 8, after time_source
+-- as ALTER TABLE adds them) hold what it pays a partner and earns per
+-- conversion, from its default relationship.payout_revenue entry:
+-- Everflow's type (cpa, cps, cpa_cps, rpa, rps, …) and the amounts that
+-- type uses, money in micro-units and percentages in micro-units of a
+-- percentage point (35% = 35000000). An amount the type does not use is
+-- NULL, not the 0 Everflow sends (src/everflow/extract/offer_terms.rs).
 CREATE TABLE offers (
     version_id    INTEGER PRIMARY KEY REFERENCES versions (version_id),
     kind          TEXT NOT NULL,
@@ -204,7 +212,13 @@ CREATE TABLE offers (
     -- The version's time: the last save, else the creation, else (version 7)
     -- the arrival, with time_source = 'arrival'.
     time_saved    INTEGER,
-    time_source TEXT CHECK (time_source = 'arrival')
+    time_source TEXT CHECK (time_source = 'arrival'),
+    payout_type TEXT,
+    payout_micros INTEGER,
+    payout_percentage_micros INTEGER,
+    revenue_type TEXT,
+    revenue_micros INTEGER,
+    revenue_percentage_micros INTEGER
 );
 CREATE INDEX offers_by_offer ON offers (offer_id, time_saved);
 CREATE INDEX offers_by_advertiser ON offers (advertiser_id);

@@ -17,6 +17,14 @@ pub enum ColumnKind {
     /// Integer micro-units of a currency; printed as an exact decimal with at
     /// least two places (2500000 → "2.50").
     Money,
+    /// Integer micro-units of a percentage point (an offer's `rps 35%` is
+    /// 35000000); printed as an exact decimal without trailing zeros ("35",
+    /// "12.5").
+    Percentage,
+    /// An offer's payout or revenue as one cell for people: the stored value
+    /// is a JSON array `[type, amount micros, percentage micros]` (each may be
+    /// null), printed `cpa 12.50`, `rps 35%` or `cpa_cps 1.00 + 5%`.
+    Terms,
     /// Unix seconds; printed in the chosen time zone.
     Time,
     /// Unix milliseconds (arrival times); printed in the chosen time zone.

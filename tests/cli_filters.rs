@@ -349,7 +349,8 @@ fn partners_and_affiliates_are_the_same_records() {
 }
 
 /// `show` output: the resource's header and its states, then each version as
-/// (header, the five detail lines, body as JSON).
+/// (header, the detail lines — five, and an offer's payout and revenue —,
+/// body as JSON).
 type Shown = (Vec<String>, Vec<(String, Vec<String>, serde_json::Value)>);
 
 fn shown(printed: &str) -> Shown {
@@ -363,13 +364,20 @@ fn shown(printed: &str) -> Shown {
     let versions = blocks
         .map(|block| {
             let lines: Vec<&str> = block.lines().collect();
-            let body = lines[6..].join("\n");
+            let body_start = lines
+                .iter()
+                .position(|line| line.starts_with('{'))
+                .unwrap_or(lines.len());
+            let body = lines[body_start..].join("\n");
             assert!(
                 body.starts_with("{\n  \""),
                 "pretty JSON after the header: {block}"
             );
             let json = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
-            let details = lines[1..6].iter().map(|l| (*l).to_owned()).collect();
+            let details = lines[1..body_start]
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect();
             (lines[0].to_owned(), details, json)
         })
         .collect();
@@ -415,6 +423,10 @@ fn show_offer_prints_each_version_and_marks_the_current_one() {
         assert_eq!(details[0], format!("fact time:      {fact}"));
         assert_eq!(details[1], "time source:    body");
         assert_eq!(details[4], "redeliveries:   0");
+        assert_eq!(
+            details[5..],
+            ["payout:         cpa 12.50", "revenue:        rpa 20.00"]
+        );
         assert_eq!(body["network_offer_id"], json!(1));
         assert_eq!(body["time_saved"], json!(saved));
     }

@@ -418,6 +418,88 @@ fn an_earlier_extraction_is_made_again_by_the_upgrade() {
     }
 }
 
+/// Version 8's payout columns, which its migration leaves blank (the amounts
+/// are in the compressed bodies, which SQL cannot read): the re-extraction
+/// `serve` runs after the upgrade fills them in for every offer version of
+/// every earlier release's archive (all made from the samples' CPA 12.50 /
+/// RPA 20.00 offer). An archive of version 7 records extraction 2, which
+/// is older than this release's: blanked and marked so, the rows are filled
+/// again by the next `serve` (so by the upgrade from version 7, for which
+/// there is no fixture yet), and by `reindex`.
+#[test]
+fn offers_of_an_earlier_release_get_their_payouts_at_the_upgrade() {
+    let terms = "SELECT payout_type, payout_micros, payout_percentage_micros,
+                        revenue_type, revenue_micros, revenue_percentage_micros
+                 FROM offers ORDER BY version_id";
+    let sample_terms = vec![
+        Value::Text("cpa".into()),
+        Value::Integer(12_500_000),
+        Value::Null,
+        Value::Text("rpa".into()),
+        Value::Integer(20_000_000),
+        Value::Null,
+    ];
+    for (version, fixture) in FIXTURES {
+        let copy = upgraded(fixture);
+        let offers = count(&read_only(&copy.original), "SELECT count(*) FROM offers");
+        assert!(offers > 0, "v{version}: the fixture holds offers");
+        let filled = rows(&read_only(&copy.db), terms);
+        assert_eq!(filled.len() as i64, offers, "v{version}");
+        assert!(
+            filled.iter().all(|row| row == &sample_terms),
+            "v{version}: {filled:?}"
+        );
+        let listed = evarchive(
+            &copy.db,
+            &[
+                "query",
+                "offers",
+                "--versions",
+                "--format",
+                "csv",
+                "--columns",
+                "offer_id,payout,revenue",
+            ],
+        );
+        assert_eq!(listed.code, Some(0), "{}", listed.stderr);
+        assert!(
+            listed
+                .stdout
+                .lines()
+                .skip(1)
+                .all(|line| line.ends_with(",cpa 12.50,rpa 20.00")),
+            "v{version}: {}",
+            listed.stdout
+        );
+        // As version 7's release left its rows: blank, made by extraction 2.
+        let as_version_7 = || {
+            Connection::open(&copy.db)
+                .expect("open")
+                .execute_batch(
+                    "UPDATE offers SET payout_type = NULL, payout_micros = NULL,
+                                       revenue_type = NULL, revenue_micros = NULL;
+                     UPDATE settings SET value = '2' WHERE name = 'extraction_version';",
+                )
+                .expect("blank the payouts");
+        };
+        as_version_7();
+        TestServer::start_on(&copy.db, |_| {}).stop();
+        assert_eq!(
+            rows(&read_only(&copy.db), terms),
+            filled,
+            "v{version}: serve"
+        );
+        as_version_7();
+        let reindexed = evarchive(&copy.db, &["reindex"]);
+        assert_eq!(reindexed.code, Some(0), "{}", reindexed.stderr);
+        assert_eq!(
+            rows(&read_only(&copy.db), terms),
+            filled,
+            "v{version}: reindex"
+        );
+    }
+}
+
 /// The columns of a conversion that typed rows kept before version 5 and that
 /// are read from the body since (the text ones, compared as text).
 const LONG_TAIL: [&str; 31] = [

@@ -8,10 +8,14 @@ use jiff::tz::TimeZone;
 
 use crate::config::ShowConfig;
 use crate::error::{Error, Result};
-use crate::output::write_pretty_json;
+use crate::everflow::{PricingTerms, ResourceType};
+use crate::output::{format_terms, write_pretty_json};
 
 use super::show_diff::field_changes;
-use crate::store::read::{VersionRecord, open_reader, versions_of};
+use crate::store::read::{VersionRecord, offer_terms, open_reader, versions_of};
+
+/// An offer version's payout and revenue, as its typed row keeps them.
+type OfferTerms = Option<(PricingTerms, PricingTerms)>;
 
 pub fn run(config: ShowConfig) -> Result<()> {
     let conn = open_reader(&config.db)?;
@@ -22,17 +26,30 @@ pub fn run(config: ShowConfig) -> Result<()> {
             id: config.id,
         });
     }
+    // Offers only: what each version paid, so that a payout change reads
+    // without diffing bodies by hand.
+    let terms: Vec<OfferTerms> = match config.resource_type {
+        ResourceType::Offer => versions
+            .iter()
+            .map(|version| offer_terms(&conn, version.version_id))
+            .collect::<Result<_>>()?,
+        _ => vec![None; versions.len()],
+    };
     let mut out = std::io::stdout().lock();
     let zone_name = config.zone.iana_name().unwrap_or("local").to_owned();
     // Composite identities (a verdict's partner id) may match several resources.
     let mut first = true;
+    let mut start = 0;
     for resource in versions.chunk_by(|a, b| a.resource_id == b.resource_id) {
         if !first {
             writeln!(out).map_err(Error::Output)?;
         }
         first = false;
         let label = config.resource_type.as_str().replace('_', " ");
-        print_resource(&mut out, &label, resource, &config, &zone_name).map_err(Error::Output)?;
+        let terms = &terms[start..start + resource.len()];
+        start += resource.len();
+        print_resource(&mut out, &label, resource, terms, &config, &zone_name)
+            .map_err(Error::Output)?;
     }
     Ok(())
 }
@@ -80,6 +97,7 @@ fn print_resource(
     out: &mut dyn Write,
     label: &str,
     versions: &[VersionRecord],
+    terms: &[OfferTerms],
     config: &ShowConfig,
     zone_name: &str,
 ) -> std::io::Result<()> {
@@ -155,6 +173,10 @@ fn print_resource(
             time(Some(version.last_received_at), zone)
         )?;
         writeln!(out, "redeliveries:   {}", version.redeliveries)?;
+        if let Some((payout, revenue)) = &terms[index] {
+            writeln!(out, "payout:         {}", terms_line(payout))?;
+            writeln!(out, "revenue:        {}", terms_line(revenue))?;
+        }
         match index.checked_sub(1).filter(|_| config.diff) {
             Some(before) => print_changes(out, &versions[before].raw, &version.raw, index)?,
             None => pretty_body(out, &version.raw)?,
@@ -186,6 +208,13 @@ fn print_changes(
         writeln!(out, "  {}: {old} → {new}", change.path)?;
     }
     Ok(())
+}
+
+/// Blank terms: the body names no default payout/revenue entry with a type
+/// (see `everflow/extract/offer_terms.rs`).
+fn terms_line(terms: &PricingTerms) -> String {
+    format_terms(terms.model.as_deref(), terms.amount, terms.percentage)
+        .unwrap_or_else(|| "(not set)".to_owned())
 }
 
 fn plural(count: usize) -> &'static str {

@@ -103,7 +103,7 @@ impl QueryConfig {
                 }
                 columns
             }
-            (None, _) => dataset.columns.to_vec(),
+            (None, _) => dataset.file_default(),
         };
         Ok(QueryConfig {
             db,
@@ -132,7 +132,7 @@ impl ExportConfig {
         let dataset = Dataset::of(args.what);
         let columns = match &args.columns {
             Some(names) => named_columns(dataset, names)?,
-            None => dataset.columns.to_vec(),
+            None => dataset.file_default(),
         };
         Ok(ExportConfig {
             db,

@@ -30,7 +30,8 @@ pub use json::{JsonObject, JsonValue};
 pub use kind::{Family, ResourceType, WebhookKind};
 pub use records::{
     AccountColumns, BlockedVariableColumns, ConversionColumns, ExtractedDelivery, Micros,
-    OfferApprovalColumns, OfferColumns, ResourceRecord, SignupVerdictColumns, TypedColumns,
+    OfferApprovalColumns, OfferColumns, PricingTerms, ResourceRecord, SignupVerdictColumns,
+    TypedColumns,
 };
 
 /// How a delivery's kind was learned: from the URL it arrived on, or from the

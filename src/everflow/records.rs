@@ -128,6 +128,28 @@ pub struct OfferColumns {
     pub advertiser_id: Option<String>,
     pub time_created: Option<i64>,
     pub time_saved: Option<i64>,
+    /// What the offer pays a partner per conversion, from its default
+    /// `relationship.payout_revenue` entry (see `extract/offer_terms.rs`).
+    pub payout: PricingTerms,
+    /// What the offer earns per conversion, from the same entry.
+    pub revenue: PricingTerms,
+}
+
+/// One side of an offer's payout/revenue entry: Everflow's type (`cpa`,
+/// `rps`, `cpa_cps`, …) and the amounts that type uses. An amount the type
+/// does not use is `None`, not the `0` Everflow sends for it, so that no
+/// reader takes it for "pays nothing".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PricingTerms {
+    /// `payout_type` / `revenue_type`, verbatim.
+    pub model: Option<String>,
+    /// `payout_amount` / `revenue_amount`: a flat amount per action, click or
+    /// thousand impressions, in the offer's currency.
+    pub amount: Option<Micros>,
+    /// `payout_percentage` / `revenue_percentage` in micro-units of a
+    /// percentage point (35% is `35_000_000`): a share of the sale amount
+    /// (or, for `prv`, of the revenue).
+    pub percentage: Option<Micros>,
 }
 
 /// Advertisers and partners (created / updated / signed up).

@@ -7,7 +7,8 @@ use jiff::Timestamp;
 use jiff::fmt::temporal::DateTimePrinter;
 use jiff::tz::TimeZone;
 
-use super::money::write_money;
+use super::money::{write_money, write_percentage};
+use super::pricing_terms::{parse_stored_terms, write_terms};
 use crate::rows::{ColumnKind, Value};
 
 /// How times are spelled.
@@ -63,6 +64,7 @@ impl CellRenderer {
         match value {
             Value::Null => Cell::Null,
             Value::Text(text) if kind == ColumnKind::Json => Cell::Json(text),
+            Value::Text(text) if kind == ColumnKind::Terms => self.terms(text),
             Value::Text(text) => Cell::Text(text),
             Value::Bytes(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => Cell::Text(text),
@@ -84,13 +86,20 @@ impl CellRenderer {
                 write_money(number, &mut self.text);
                 Cell::Number(&self.text)
             }
+            ColumnKind::Percentage => {
+                self.text.clear();
+                write_percentage(number, &mut self.text);
+                Cell::Number(&self.text)
+            }
             ColumnKind::Time => self.time(Timestamp::from_second(number), &RFC3339_SECONDS, number),
             ColumnKind::TimeMillis => {
                 self.time(Timestamp::from_millisecond(number), &RFC3339_MILLIS, number)
             }
             ColumnKind::Flag => Cell::Bool(number != 0),
             // A text column keeps JSON strings even where SQLite stored an integer.
-            ColumnKind::Text | ColumnKind::Code => Cell::Text(self.integer.format(number)),
+            ColumnKind::Text | ColumnKind::Code | ColumnKind::Terms => {
+                Cell::Text(self.integer.format(number))
+            }
             ColumnKind::Json => Cell::Json(self.integer.format(number)),
             ColumnKind::Id | ColumnKind::Integer => Cell::Number(self.integer.format(number)),
         }
@@ -103,20 +112,45 @@ impl CellRenderer {
         let whole = number.round();
         let fits = number.is_finite() && whole >= i64::MIN as f64 && whole < i64::MAX as f64;
         match kind {
-            ColumnKind::Money | ColumnKind::Time | ColumnKind::TimeMillis if fits => {
+            ColumnKind::Money
+            | ColumnKind::Percentage
+            | ColumnKind::Time
+            | ColumnKind::TimeMillis
+                if fits =>
+            {
                 self.integer(kind, whole as i64)
             }
             ColumnKind::Flag => Cell::Bool(number != 0.0),
             _ => {
                 self.text.clear();
                 let _ = write!(self.text, "{number}");
-                if number.is_finite() && !matches!(kind, ColumnKind::Text | ColumnKind::Code) {
+                let textual = matches!(
+                    kind,
+                    ColumnKind::Text | ColumnKind::Code | ColumnKind::Terms
+                );
+                if number.is_finite() && !textual {
                     Cell::Number(&self.text)
                 } else {
                     // "inf" and "NaN" are not JSON numbers.
                     Cell::Text(&self.text)
                 }
             }
+        }
+    }
+
+    /// An offer's terms from their stored form; text that is not that form
+    /// (SQLite does not check) is shown as it is.
+    fn terms<'c, 'v: 'c>(&'c mut self, stored: &'v str) -> Cell<'c> {
+        let Some((model, amount, percentage)) = parse_stored_terms(stored) else {
+            return Cell::Text(stored);
+        };
+        self.text.clear();
+        write_terms(model.as_deref(), amount, percentage, &mut self.text);
+        if self.text.is_empty() {
+            Cell::Null
+        } else {
+            // The type is the body's text: untrusted, like any text.
+            Cell::Text(&self.text)
         }
     }
 
@@ -177,6 +211,15 @@ mod tests {
             (Flag, Value::Integer(0), "Bool(false)"),
             (Json, Value::Text("{}"), r#"Json("{}")"#),
             (Json, Value::Null, "Null"),
+            (Percentage, Value::Integer(35_000_000), r#"Number("35")"#),
+            (Percentage, Value::Real(12_500_000.2), r#"Number("12.5")"#),
+            (
+                Terms,
+                Value::Text(r#"["cps",null,7500000]"#),
+                r#"Text("cps 7.5%")"#,
+            ),
+            (Terms, Value::Text("[null,null,null]"), "Null"),
+            (Terms, Value::Text("cpa"), r#"Text("cpa")"#),
             (Time, Value::Null, "Null"),
             (
                 Time,

@@ -13,6 +13,7 @@ mod format;
 mod json;
 mod money;
 mod pretty_json;
+mod pricing_terms;
 mod spreadsheet_safety;
 mod table;
 mod table_draw;
@@ -30,6 +31,7 @@ use crate::rows::{Column, RowSink, Value};
 pub use format::Format;
 pub use money::format_money;
 pub use pretty_json::write_pretty_json;
+pub use pricing_terms::format_terms;
 
 /// Everything a renderer needs to know besides the rows.
 #[derive(Debug, Clone)]

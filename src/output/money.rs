@@ -14,13 +14,25 @@ pub fn format_money(micros: i64) -> String {
 /// Appends the [`format_money`] spelling to `out`, so renderers can reuse one
 /// buffer for every cell.
 pub(super) fn write_money(micros: i64, out: &mut String) {
+    write_micros(micros, 2, out);
+}
+
+/// Appends a percentage held in micro-units of a percentage point as an
+/// exact decimal without trailing zeros: 35_000_000 → "35", 12_500_000 →
+/// "12.5" (Everflow's own spelling of `revenue_percentage`).
+pub(super) fn write_percentage(micros: i64, out: &mut String) {
+    write_micros(micros, 0, out);
+}
+
+/// `micros` as an exact decimal with at least `min_places` decimal places
+/// and no trailing zeros beyond them (no point when there are none).
+fn write_micros(micros: i64, min_places: usize, out: &mut String) {
     // unsigned_abs: i64::MIN has no positive i64 counterpart.
     let magnitude = micros.unsigned_abs();
     if micros < 0 {
         out.push('-');
     }
     out.push_str(itoa::Buffer::new().format(magnitude / MICROS));
-    out.push('.');
     let mut fraction = magnitude % MICROS;
     let mut digits = [b'0'; 6];
     for digit in digits.iter_mut().rev() {
@@ -29,8 +41,11 @@ pub(super) fn write_money(micros: i64, out: &mut String) {
         fraction /= 10;
     }
     let mut kept = digits.len();
-    while kept > 2 && digits[kept - 1] == b'0' {
+    while kept > min_places && digits[kept - 1] == b'0' {
         kept -= 1;
+    }
+    if kept > 0 {
+        out.push('.');
     }
     out.extend(digits[..kept].iter().map(|&digit| char::from(digit)));
 }
@@ -57,6 +72,23 @@ mod tests {
         ];
         for (micros, expected) in cases {
             assert_eq!(format_money(micros), expected, "{micros} micros");
+        }
+    }
+
+    #[test]
+    fn spells_percentages_without_trailing_zeros() {
+        let cases = [
+            (35_000_000, "35"),
+            (12_500_000, "12.5"),
+            (0, "0"),
+            (1, "0.000001"),
+            (-2_250_000, "-2.25"),
+            (100_000_000, "100"),
+        ];
+        for (micros, expected) in cases {
+            let mut text = String::new();
+            write_percentage(micros, &mut text);
+            assert_eq!(text, expected, "{micros} micros");
         }
     }
 

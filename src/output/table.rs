@@ -96,7 +96,7 @@ impl<'w> TableSink<'w> {
                 width,
                 right_aligned: matches!(
                     self.columns[index].kind,
-                    ColumnKind::Money | ColumnKind::Integer
+                    ColumnKind::Money | ColumnKind::Percentage | ColumnKind::Integer
                 ),
             })
             .collect();

@@ -20,8 +20,9 @@ use crate::error::Result;
 ///
 /// 1: every release before it (unrecorded); 2: every record dated (schema
 /// version 7), a sign-up's country from `sign_up.relationship`, an event
-/// `"Base"` read as the base conversion.
-pub const EXTRACTION_VERSION: i64 = 2;
+/// `"Base"` read as the base conversion; 3: an offer's payout and revenue
+/// (schema version 8, whose migration leaves them to this re-extraction).
+pub const EXTRACTION_VERSION: i64 = 3;
 
 /// How the archive's extraction compares with this release's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

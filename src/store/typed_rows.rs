@@ -132,8 +132,10 @@ fn insert_offer(conn: &Connection, row: &RowHead, c: &OfferColumns) -> rusqlite:
     conn.prepare_cached(
         "INSERT INTO offers (version_id, kind, is_current, received_at, offer_id, name,
                              status, currency_id, advertiser_id, time_created, time_saved,
-                             time_source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                             time_source, payout_type, payout_micros, payout_percentage_micros,
+                             revenue_type, revenue_micros, revenue_percentage_micros)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)",
     )?
     .execute(params![
         row.version_id,
@@ -149,6 +151,12 @@ fn insert_offer(conn: &Connection, row: &RowHead, c: &OfferColumns) -> rusqlite:
         // The version's time: the last save, else the creation, else the arrival.
         row.dating.time,
         row.dating.source(),
+        c.payout.model,
+        c.payout.amount,
+        c.payout.percentage,
+        c.revenue.model,
+        c.revenue.amount,
+        c.revenue.percentage,
     ])?;
     Ok(())
 }

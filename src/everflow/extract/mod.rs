@@ -5,6 +5,7 @@ mod approval;
 mod blocked;
 mod conversion;
 mod offer;
+mod offer_terms;
 mod verdict;
 
 use super::content_hash::object_sha256;

@@ -1,6 +1,7 @@
 //! `offer_created` / `offer_updated`: the offer object (Find Offer By ID plus
 //! `relationship.targeting`).
 
+use super::offer_terms::offer_terms;
 use super::{object_fields, record, refuse_unexpanded_macros, required, versioned_fact_time};
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
@@ -20,6 +21,7 @@ pub fn extract_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> Result<ResourceR
         ],
     )?;
     let offer_id = required(kind, "network_offer_id", fields.id("network_offer_id"))?;
+    let (payout, revenue) = offer_terms(&fields);
     let columns = OfferColumns {
         offer_id: Some(offer_id.clone()),
         name: fields.text("name"),
@@ -28,6 +30,8 @@ pub fn extract_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> Result<ResourceR
         advertiser_id: fields.id("network_advertiser_id"),
         time_created: fields.unix_time("time_created"),
         time_saved: fields.unix_time("time_saved"),
+        payout,
+        revenue,
     };
     let fact_time = versioned_fact_time(&fields);
     Ok(record(
@@ -42,6 +46,7 @@ pub fn extract_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> Result<ResourceR
 mod tests {
     use super::*;
     use crate::everflow::content_hash::content_sha256;
+    use crate::everflow::records::PricingTerms;
     use crate::everflow::test_samples::{doc, sample};
 
     fn only_offer(kind: WebhookKind, doc: &JsonValue<'_>) -> (ResourceRecord, OfferColumns) {
@@ -70,6 +75,16 @@ mod tests {
                 advertiser_id: Some("101".into()),
                 time_created: Some(1764000000),
                 time_saved: Some(1764000001),
+                payout: PricingTerms {
+                    model: Some("cpa".into()),
+                    amount: Some(12_500_000),
+                    percentage: None,
+                },
+                revenue: PricingTerms {
+                    model: Some("rpa".into()),
+                    amount: Some(20_000_000),
+                    percentage: None,
+                },
             }
         );
     }

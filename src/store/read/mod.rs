@@ -6,6 +6,7 @@ mod current_conversions;
 pub mod datasets;
 mod dump;
 mod inspect;
+mod offer_terms;
 mod select;
 mod verify;
 
@@ -21,6 +22,7 @@ pub use inspect::{
     TypeStats, VersionRecord, body, delivery_count, last_arrivals, refusals_without_kind,
     type_stats, versions_of,
 };
+pub use offer_terms::offer_terms;
 pub use select::{Selected, select_rows};
 pub use verify::{Problem, Remedy, Scrub, Step, verify};
 

@@ -3,7 +3,7 @@
 //! it, so its current version is the typed row marked current.
 
 use super::{Dataset, DatasetColumn, FilterSql, TIME_SOURCE, col, millis, seconds};
-use crate::rows::ColumnKind::{Code, Flag, Id, Text, Time, TimeMillis};
+use crate::rows::ColumnKind::{Code, Flag, Id, Money, Percentage, Terms, Text, Time, TimeMillis};
 use crate::selection::FilterField;
 
 pub static OFFERS: Dataset = Dataset {
@@ -20,6 +20,33 @@ pub static OFFERS: Dataset = Dataset {
         col("offer_status", Code, "t.status").label("status"),
         col("currency_id", Code, "t.currency_id").label("currency"),
         col("advertiser_id", Id, "t.advertiser_id"),
+        // The default payout/revenue entry's terms (schema version 8), with
+        // Everflow's names for the parts; an amount the type does not use is
+        // blank, not 0.
+        col(
+            "payout",
+            Terms,
+            "json_array(t.payout_type, t.payout_micros, t.payout_percentage_micros)",
+        ),
+        col(
+            "revenue",
+            Terms,
+            "json_array(t.revenue_type, t.revenue_micros, t.revenue_percentage_micros)",
+        ),
+        col("payout_type", Code, "t.payout_type"),
+        col("payout_amount", Money, "t.payout_micros"),
+        col(
+            "payout_percentage",
+            Percentage,
+            "t.payout_percentage_micros",
+        ),
+        col("revenue_type", Code, "t.revenue_type"),
+        col("revenue_amount", Money, "t.revenue_micros"),
+        col(
+            "revenue_percentage",
+            Percentage,
+            "t.revenue_percentage_micros",
+        ),
         col("time_created", Time, "t.time_created").label("created"),
         col("time_saved", Time, "t.time_saved").label("saved"),
         col("kind", Code, "t.kind"),
@@ -27,12 +54,17 @@ pub static OFFERS: Dataset = Dataset {
         col("is_current", Flag, "t.is_current"),
         TIME_SOURCE,
     ],
+    // A narrow terminal leaves out the advertiser, then the currency, the
+    // revenue and the payout, and the name only after them: at 80 columns
+    // the samples' offer shows its name (shortened), payout and revenue.
     table_columns: &[
         ("offer_id", 0),
         ("name", 1),
         ("offer_status", 0),
-        ("currency_id", 2),
-        ("advertiser_id", 3),
+        ("payout", 2),
+        ("revenue", 3),
+        ("currency_id", 4),
+        ("advertiser_id", 5),
         ("time_saved", 0),
     ],
     filters: &[

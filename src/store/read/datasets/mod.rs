@@ -137,6 +137,17 @@ impl Dataset {
             .collect()
     }
 
+    /// The columns csv, tsv, json and ndjson print unless `--columns` says
+    /// otherwise: all but the one-cell summaries for people (an offer's
+    /// `payout`, `cpa 12.50`), whose parts are columns of their own.
+    pub fn file_default(&self) -> Vec<DatasetColumn> {
+        self.columns
+            .iter()
+            .filter(|c| c.column.kind != ColumnKind::Terms)
+            .copied()
+            .collect()
+    }
+
     pub fn column(&self, name: &str) -> Option<&DatasetColumn> {
         self.columns.iter().find(|c| c.column.name == name)
     }
