@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 7,
         sql: include_str!("../../migrations/0007_every_record_dated.sql"),
     },
+    Migration {
+        version: 8,
+        sql: include_str!("../../migrations/0008_misrouted_and_transaction_ids.sql"),
+    },
 ];
 
 /// Runs the steps after `from`, in one transaction, and records the version
