@@ -194,9 +194,13 @@ CREATE INDEX conversions_by_received ON conversions (kind, received_at);
 -- without reading every row.
 CREATE INDEX conversions_dated_by_arrival ON conversions (kind, conversion_time)
     WHERE time_source IS NOT NULL;
--- A transaction id is looked up wherever its conversion's time is
--- (`query conversions --transaction-id`, version 8): without an index every
--- row of the window was read (91 ms at 50,000 conversions).
+-- The one index keyed at random (version 8): `query conversions
+-- --transaction-id` read every row of its window without it (22-53 ms at
+-- 50,000 conversions, now the process's own 5-12 ms). Its price is the one
+-- described above: the writer's ceiling fell from 21,100-22,000 to
+-- 18,100-18,400 conversions/s (`bench storage`, BENCHMARKS.md); about 41 B
+-- a conversion. Queries name it (INDEXED BY): without statistics SQLite
+-- prefers conversions_by_time.
 CREATE INDEX conversions_by_transaction ON conversions (transaction_id);
 
 CREATE TABLE offers (
