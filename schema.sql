@@ -20,7 +20,7 @@
 -- PRAGMA application_id marks the file as an evarchive archive (ASCII "evar");
 -- PRAGMA user_version is the schema version a later release migrates from.
 PRAGMA application_id = 1702257010;
-PRAGMA user_version = 8;
+PRAGMA user_version = 9;
 -- Pages that `evarchive prune` frees are given back to the filesystem by
 -- PRAGMA incremental_vacuum (version 6; set before the first table, since
 -- only a full VACUUM can change it later: archives created earlier keep
@@ -67,6 +67,10 @@ CREATE TABLE dictionaries (
 ) STRICT;
 
 -- One row per accepted delivery (HTTP request), redeliveries included.
+-- url_kind (version 9) is the kind the URL named when the body was surely
+-- another resource (an event posted to the conversion URL): the delivery is
+-- archived as what its body is (kind, kind_source 'detected'), and url_kind
+-- says which webhook is wired to the wrong URL. NULL when URL and body agree.
 CREATE TABLE deliveries (
     delivery_id   INTEGER PRIMARY KEY,
     received_at   INTEGER NOT NULL,
@@ -83,7 +87,8 @@ CREATE TABLE deliveries (
     -- The resource identities the delivery carried, comma-separated.
     resource_ids  TEXT NOT NULL,
     sender        TEXT,
-    forwarded_for TEXT
+    forwarded_for TEXT,
+    url_kind TEXT CHECK (url_kind <> kind)
 ) STRICT;
 CREATE INDEX deliveries_by_time ON deliveries (received_at);
 -- Whether a body is still delivered by anything, for `prune` (version 6):
@@ -190,6 +195,14 @@ CREATE INDEX conversions_by_received ON conversions (kind, received_at);
 -- without reading every row.
 CREATE INDEX conversions_dated_by_arrival ON conversions (kind, conversion_time)
     WHERE time_source IS NOT NULL;
+-- The one index keyed at random (version 9): `query conversions
+-- --transaction-id` read every row of its window without it (22-53 ms at
+-- 50,000 conversions, now the process's own 5-12 ms). Its price is the one
+-- described above: the writer's ceiling fell from 21,100-22,000 to
+-- 18,100-18,400 conversions/s (`bench storage`, BENCHMARKS.md); about 41 B
+-- a conversion. Queries name it (INDEXED BY): without statistics SQLite
+-- prefers conversions_by_time.
+CREATE INDEX conversions_by_transaction ON conversions (transaction_id);
 
 -- An offer's payout_* and revenue_* columns (version 8, after time_source
 -- as ALTER TABLE adds them) hold what it pays a partner and earns per

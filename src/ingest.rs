@@ -22,7 +22,9 @@ pub struct Arrival {
     pub forwarded_for: Option<String>,
 }
 
-/// Parses, classifies and extracts `raw` (the bytes to archive), and
+/// Parses, classifies and extracts `raw` (the bytes to archive) as the kind
+/// `declared` (the URL's) or, when the body is surely another resource or
+/// no kind was declared, as the one its shape says (see `resolve_kind`), and
 /// compresses it: against the last version of its resource when that helps,
 /// else with the dictionary of its resource type. `json` is the document to
 /// read when it is not `raw` itself: a GET delivery archives its query string
@@ -34,10 +36,10 @@ pub fn prepare_delivery(
     arrival: Arrival,
     compression: &Compression,
 ) -> Result<IncomingDelivery, BodyError> {
-    let (extracted, kind_source) = {
+    let (extracted, resolved) = {
         let doc = parse_document(json.unwrap_or(&raw))?;
-        let (kind, kind_source) = resolve_kind(declared, &doc)?;
-        (extract(kind, &doc)?, kind_source)
+        let resolved = resolve_kind(declared, &doc)?;
+        (extract(resolved.kind, &doc)?, resolved)
     };
     let resource_type = extracted.kind.resource_type();
     let resource_ids: Vec<&str> = extracted
@@ -50,7 +52,8 @@ pub fn prepare_delivery(
     Ok(IncomingDelivery {
         received_at: arrival.received_at,
         kind: extracted.kind,
-        kind_source,
+        kind_source: resolved.source,
+        url_kind: resolved.url_kind,
         method: arrival.method,
         sender: arrival.sender,
         forwarded_for: arrival.forwarded_for,

@@ -97,6 +97,8 @@ pub enum FilterField {
     /// `--sub1` … `--sub10` (1-based).
     Sub(u8),
     Kind,
+    /// `--misrouted`: a flag, given with no values.
+    Misrouted,
 }
 
 impl FilterField {
@@ -113,6 +115,7 @@ impl FilterField {
             FilterField::Currency => "--currency",
             FilterField::Sub(slot) => numbered_name(&crate::numbered!("--", "sub"), slot),
             FilterField::Kind => "--kind",
+            FilterField::Misrouted => "--misrouted",
         }
     }
 
@@ -127,7 +130,8 @@ impl FilterField {
             | FilterField::Advertiser
             | FilterField::ConversionId
             | FilterField::TransactionId
-            | FilterField::Kind => value.trim().to_owned(),
+            | FilterField::Kind
+            | FilterField::Misrouted => value.trim().to_owned(),
             // Sub ids and event names are matched exactly as given: a partner's
             // sub id may well start or end with white space.
             FilterField::Event | FilterField::Sub(_) => value.to_owned(),
@@ -135,7 +139,8 @@ impl FilterField {
     }
 }
 
-/// The filters given: per field, the values any of which may match.
+/// The filters given: per field, the values any of which may match (none
+/// for a flag).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filters {
     pub any_of: Vec<(FilterField, Vec<String>)>,
@@ -155,6 +160,12 @@ impl Filters {
         if !normalised.is_empty() {
             self.any_of.push((field, normalised));
         }
+    }
+
+    /// Adds a filter that takes no value (`--misrouted`): its condition
+    /// alone selects.
+    pub fn push_flag(&mut self, field: FilterField) {
+        self.any_of.push((field, Vec::new()));
     }
 
     pub fn values(&self, field: FilterField) -> Option<&[String]> {

@@ -118,6 +118,11 @@ pub struct FilterArgs {
     /// Webhook kinds, for deliveries and refusals (e.g. conversion_registered).
     #[arg(long, value_name = "KIND,…", value_delimiter = ',', ignore_case = true)]
     pub kind: Vec<KindName>,
+    /// Only deliveries whose body was another resource than the kind of the
+    /// URL they arrived at (archived as what they are; the "url kind" column
+    /// names the URL to fix).
+    #[arg(long)]
+    pub misrouted: bool,
     /// Every version of each record, not only the current one.
     #[arg(long)]
     pub versions: bool,

@@ -26,6 +26,11 @@ struct DumpLine<'a> {
     outcome: &'a str,
     sender: Option<&'a str>,
     forwarded_for: Option<&'a str>,
+    /// Only on a delivery whose body was another resource than its URL's
+    /// kind (`import` sends it to that kind again, and detection decides as
+    /// serve did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url_kind: Option<&'a str>,
     sha256: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<&'a str>,
@@ -71,6 +76,7 @@ fn write_line(out: &mut impl Write, delivery: &DumpedDelivery) -> Result<()> {
         outcome: &delivery.outcome,
         sender: delivery.sender.as_deref(),
         forwarded_for: delivery.forwarded_for.as_deref(),
+        url_kind: delivery.url_kind.as_deref(),
         sha256: hex::encode(&delivery.body_sha256),
         body: text,
         body_hex: text.is_none().then(|| hex::encode(&delivery.body)),

@@ -285,6 +285,9 @@ fn selection(what: What, args: &FilterArgs, window: &WindowArgs) -> Result<Selec
     }
     let kinds: Vec<&str> = args.kind.iter().map(|kind| kind.0.as_str()).collect();
     filters.push(FilterField::Kind, &kinds);
+    if args.misrouted {
+        filters.push_flag(FilterField::Misrouted);
+    }
 
     let dataset = Dataset::of(what);
     for (field, values) in &filters.any_of {

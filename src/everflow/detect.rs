@@ -5,7 +5,7 @@ use super::KindSource;
 use super::error::BodyError;
 use super::extract::account::signup_block;
 use super::json::{JsonObject, JsonValue};
-use super::kind::WebhookKind;
+use super::kind::{ResourceType, WebhookKind};
 use super::lenient::{self, FieldReader};
 
 /// The id field of one `traffic_optimized` entry.
@@ -56,16 +56,75 @@ pub fn detect_kind(doc: &JsonValue<'_>) -> Option<WebhookKind> {
     Some(kind)
 }
 
+/// The kind a delivery is archived under and how it was learned; when the
+/// URL named a kind of another resource than the body surely describes, the
+/// URL's kind too (`url_kind`: the webhook is wired to the wrong URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResolvedKind {
+    pub kind: WebhookKind,
+    pub source: KindSource,
+    pub url_kind: Option<WebhookKind>,
+}
+
 /// The kind to extract with: the one the URL declared, else the detected one.
+/// A body that is surely another resource than the URL's kind (an event posted
+/// to the conversion URL) is archived as what it is, detected, and the URL's
+/// kind kept beside it; created, updated and signed-up bodies of one resource
+/// cannot be told apart, so within a resource the URL's kind stays.
 pub fn resolve_kind(
     declared: Option<WebhookKind>,
     doc: &JsonValue<'_>,
-) -> Result<(WebhookKind, KindSource), BodyError> {
+) -> Result<ResolvedKind, BodyError> {
+    let resolved = |kind, source, url_kind| ResolvedKind {
+        kind,
+        source,
+        url_kind,
+    };
     match declared {
-        Some(kind) => Ok((kind, KindSource::Declared)),
+        Some(url_kind) => Ok(match sure_kind(doc) {
+            Some(kind) if kind.resource_type() != url_kind.resource_type() => {
+                resolved(kind, KindSource::Detected, Some(url_kind))
+            }
+            _ => resolved(url_kind, KindSource::Declared, None),
+        }),
         None => detect_kind(doc)
-            .map(|kind| (kind, KindSource::Detected))
+            .map(|kind| resolved(kind, KindSource::Detected, None))
             .ok_or(BodyError::Undetectable),
+    }
+}
+
+/// The detected kind, only when the shape leaves no doubt about the resource:
+/// the marks of exactly one family are present (an offer carries its
+/// advertiser's id and a verdict its partner's, which do not count against
+/// them), and a conversion or event says which it is with an `is_event` that
+/// is true or false (without one, detection's "else a conversion" is a guess).
+/// What this returns may overrule the URL, so a body that fits two shapes, or
+/// none, leaves the URL's kind in place.
+fn sure_kind(doc: &JsonValue<'_>) -> Option<WebhookKind> {
+    let kind = detect_kind(doc)?;
+    let Some(fields) = doc.as_object() else {
+        // A bare array of blocked variables: no other family is an array.
+        return Some(kind);
+    };
+    let has_all = |keys: &[&str]| keys.iter().all(|key| is_present(fields, key));
+    let verdict = has_all(&["new_status", "employee_id"]);
+    let offer = has_all(&["network_offer_id"]);
+    let marks = [
+        is_blocked_variable_list(doc),
+        has_all(&["offer_id", "affiliate_id", "event_time"]),
+        verdict,
+        has_all(&["conversion_id", "transaction_id"]),
+        offer,
+        has_all(&["network_advertiser_id"]) && !offer,
+        has_all(&["network_affiliate_id"]) && !verdict,
+    ];
+    if marks.iter().filter(|mark| **mark).count() != 1 {
+        return None;
+    }
+    let says_which = || fields.value("is_event").as_ref().and_then(lenient::flag);
+    match kind.resource_type() {
+        ResourceType::Conversion | ResourceType::Event => says_which().map(|_| kind),
+        _ => Some(kind),
     }
 }
 
@@ -176,12 +235,27 @@ mod tests {
     fn a_declared_kind_wins() {
         let body = doc(r#"{"hello": 1}"#);
         let resolved = resolve_kind(Some(WebhookKind::OfferCreated), &body).expect("declared");
-        assert_eq!(resolved, (WebhookKind::OfferCreated, KindSource::Declared));
+        assert_eq!(
+            resolved,
+            ResolvedKind {
+                kind: WebhookKind::OfferCreated,
+                source: KindSource::Declared,
+                url_kind: None
+            }
+        );
         let conversion = sample(WebhookKind::ConversionRegistered);
         let detected = resolve_kind(None, &conversion).expect("detected");
         assert_eq!(
             detected,
-            (WebhookKind::ConversionRegistered, KindSource::Detected)
+            ResolvedKind {
+                kind: WebhookKind::ConversionRegistered,
+                source: KindSource::Detected,
+                url_kind: None
+            }
         );
     }
 }
+
+#[cfg(test)]
+#[path = "detect_url_tests.rs"]
+mod url_tests;

@@ -3,7 +3,8 @@
 //!
 //! The flow for one delivery: [`parse_document`] (of the body, or of
 //! [`query_pairs_document`] for a GET), then [`resolve_kind`] (the URL's declared
-//! kind, else [`detect_kind`]), then [`extract`]. The parsed document borrows from
+//! kind, unless the body is surely another resource; else [`detect_kind`]),
+//! then [`extract`]. The parsed document borrows from
 //! the body and is decoded only as far as the extractors read it ([`json`]).
 
 pub mod content_hash;
@@ -22,7 +23,7 @@ pub mod records;
 mod test_samples;
 
 pub use content_hash::content_sha256;
-pub use detect::{detect_kind, resolve_kind};
+pub use detect::{ResolvedKind, detect_kind, resolve_kind};
 pub use document::{parse_document, query_pairs_document};
 pub use error::BodyError;
 pub use extract::extract;

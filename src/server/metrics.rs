@@ -1,7 +1,8 @@
 //! `GET /metrics`: Prometheus' text format, behind the webhook token.
 //!
 //! Counters the HTTP side increments as requests are answered (deliveries by
-//! kind and outcome, refusals by kind and reason, unauthorised requests),
+//! kind and outcome, refusals by kind and reason, deliveries at another
+//! kind's URL, unauthorised requests),
 //! and, read at each scrape, what the store knows: the writer's queue, batch
 //! sizes, commit latency and WAL catch-ups, the archive's, WAL's and free
 //! disk's bytes, each kind's last delivery, and the stale-feed alarm.
@@ -40,12 +41,19 @@ struct RefusalLabels {
     reason: &'static str,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MisrouteLabels {
+    url_kind: &'static str,
+    kind: &'static str,
+}
+
 /// The counters the HTTP side keeps, and the registry that encodes them
 /// with what the store reports.
 pub struct Metrics {
     registry: Registry,
     deliveries: Family<DeliveryLabels, Counter>,
     refusals: Family<RefusalLabels, Counter>,
+    misrouted: Family<MisrouteLabels, Counter>,
     unauthorized: Counter,
 }
 
@@ -64,6 +72,7 @@ impl Metrics {
         let mut registry = Registry::with_prefix("evarchive");
         let deliveries = Family::<DeliveryLabels, Counter>::default();
         let refusals = Family::<RefusalLabels, Counter>::default();
+        let misrouted = Family::<MisrouteLabels, Counter>::default();
         let unauthorized = Counter::default();
         registry.register(
             "deliveries",
@@ -76,6 +85,12 @@ impl Metrics {
             refusals.clone(),
         );
         registry.register(
+            "misrouted_deliveries",
+            "Deliveries whose body was another resource than the kind of their URL, \
+             archived as what they are, by the URL's kind and the body's",
+            misrouted.clone(),
+        );
+        registry.register(
             "unauthorized_requests",
             "Requests refused for a missing or wrong token",
             unauthorized.clone(),
@@ -85,6 +100,7 @@ impl Metrics {
             registry,
             deliveries,
             refusals,
+            misrouted,
             unauthorized,
         }
     }
@@ -101,6 +117,15 @@ impl Metrics {
     pub fn refused(&self, kind: &'static str, reason: &'static str) {
         self.refusals
             .get_or_create(&RefusalLabels { kind, reason })
+            .inc();
+    }
+
+    pub fn misrouted(&self, url_kind: WebhookKind, kind: WebhookKind) {
+        self.misrouted
+            .get_or_create(&MisrouteLabels {
+                url_kind: url_kind.as_str(),
+                kind: kind.as_str(),
+            })
             .inc();
     }
 

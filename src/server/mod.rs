@@ -10,6 +10,7 @@ mod health;
 pub mod metrics;
 mod metrics_endpoint;
 mod metrics_reconcile;
+mod misroute;
 mod routes;
 pub mod staleness;
 mod state;
@@ -204,6 +205,7 @@ pub fn serve(
         compression: archive.compression(),
         restore_gap: archive.restore_gap(),
         stale_watch: stale_watch.clone(),
+        misroutes: misroute::MisrouteWarnings::default(),
         metrics: Arc::new(Metrics::new(StoreView {
             db: archive.path().to_owned(),
             writer: archive.writer_stats(),

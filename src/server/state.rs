@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::budget::BodyBudget;
 use super::metrics::Metrics;
+use super::misroute::MisrouteWarnings;
 use super::staleness::StaleWatch;
 use super::token_check::TokenCheck;
 use super::unauthorized::Unauthorized;
@@ -28,6 +29,8 @@ pub struct AppState {
     /// The stale-feed alarm's rules (`--stale-after`), and when serve
     /// started (Unix milliseconds), which quiet time is counted from at most.
     pub stale_watch: StaleWatch,
+    /// Which bodies at another kind's URL were warned about already.
+    pub misroutes: MisrouteWarnings,
     /// Counters for `/metrics`, and what it reads from the store.
     pub metrics: Arc<Metrics>,
     /// The archive was found older than what was acknowledged into it

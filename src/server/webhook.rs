@@ -230,7 +230,7 @@ async fn archive(
         .iter()
         .map(|r| r.resource_id.clone())
         .collect();
-    let (kind, kind_source) = (delivery.kind, delivery.kind_source);
+    let (kind, kind_source, url_kind) = (delivery.kind, delivery.kind_source, delivery.url_kind);
     let base_key = delivery.base_key.clone();
     let reply = state
         .writer
@@ -261,19 +261,26 @@ async fn archive(
         );
     }
     state.metrics.stored(kind, stored.outcome.as_str());
+    let mut answer = serde_json::json!({
+        "status": "archived",
+        "kind": kind.as_str(),
+        "kind_source": kind_source.as_str(),
+        "outcome": stored.outcome.as_str(),
+        "delivery_id": stored.delivery_id,
+        "resource_ids": resource_ids,
+    });
+    if let Some(url_kind) = url_kind {
+        // The sender (and whoever reads its delivery log) sees the mismatch.
+        answer["url_kind"] = url_kind.as_str().into();
+        state.metrics.misrouted(url_kind, kind);
+        state.misroutes.note(url_kind, kind, req.path());
+    }
     Ok(Archived {
         kind,
         outcome: stored.outcome.as_str(),
         delivery_id: stored.delivery_id,
         resource_ids: resource_ids.join(","),
-        response: HttpResponse::Ok().json(serde_json::json!({
-            "status": "archived",
-            "kind": kind.as_str(),
-            "kind_source": kind_source.as_str(),
-            "outcome": stored.outcome.as_str(),
-            "delivery_id": stored.delivery_id,
-            "resource_ids": resource_ids,
-        })),
+        response: HttpResponse::Ok().json(answer),
     })
 }
 

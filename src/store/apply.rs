@@ -17,6 +17,7 @@ use super::body_rows::{body_id_for, insert_body};
 use super::dating::plausible_fact_time;
 use super::incoming::{DeliveryOutcome, IncomingDelivery, StoredDelivery};
 use super::typed_rows::{RowOrigin, insert_typed_row, set_typed_row_current};
+use crate::everflow::WebhookKind;
 use crate::everflow::records::ResourceRecord;
 
 /// What storing one resource means, decided by looking at the archive.
@@ -151,8 +152,8 @@ fn insert_delivery(
 ) -> rusqlite::Result<i64> {
     conn.prepare_cached(
         "INSERT INTO deliveries (received_at, kind, kind_source, method, outcome, body_id,
-                                 resource_ids, sender, forwarded_for)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                 resource_ids, sender, forwarded_for, url_kind)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
         delivery.received_at,
@@ -164,6 +165,7 @@ fn insert_delivery(
         resource_ids,
         delivery.sender,
         delivery.forwarded_for,
+        delivery.url_kind.map(WebhookKind::as_str),
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -15,6 +15,9 @@ pub struct IncomingDelivery {
     pub received_at: i64,
     pub kind: WebhookKind,
     pub kind_source: KindSource,
+    /// The kind the URL named when the body surely was another resource
+    /// (archived as `kind`, detected): a webhook wired to the wrong URL.
+    pub url_kind: Option<WebhookKind>,
     pub method: &'static str,
     pub sender: Option<String>,
     pub forwarded_for: Option<String>,

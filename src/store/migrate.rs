@@ -44,6 +44,10 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 8,
         sql: include_str!("../../migrations/0008_offer_payout.sql"),
     },
+    Migration {
+        version: 9,
+        sql: include_str!("../../migrations/0009_misrouted_and_transaction_ids.sql"),
+    },
 ];
 
 /// Runs the steps after `from`, in one transaction, and records the version

@@ -16,7 +16,7 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 pub const APPLICATION_ID: i64 = 0x6576_6172;
 /// The schema version this build writes and reads; must match schema.sql and
 /// the last migration.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 /// How long a connection waits for a lock before giving up. Only the single
 /// writer writes, so waits are short; this covers checkpoints and CLI readers.

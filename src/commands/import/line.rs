@@ -44,6 +44,9 @@ struct DumpLine<'a> {
     method: String,
     sender: Option<String>,
     forwarded_for: Option<String>,
+    /// The URL's kind of a delivery archived as another (dump writes it
+    /// only then).
+    url_kind: Option<String>,
     sha256: Option<String>,
     #[serde(borrow)]
     body: Option<Cow<'a, str>>,
@@ -112,8 +115,19 @@ pub fn delivery_of(
             )));
         }
     };
-    // A detected kind is detected again, as it was.
-    let declared = (dumped.kind_source.as_deref() != Some("detected")).then_some(named);
+    // A detected kind is detected again, as it was: from the body alone, or,
+    // when the body was another resource than its URL's kind, against that
+    // kind again (which records the mismatch as serve did).
+    let url_kind = match dumped.url_kind.as_deref() {
+        Some(name) => Some(WebhookKind::from_name(name).ok_or_else(|| {
+            not_a_dump_line(format!("url_kind names no webhook kind ('{name}')"))
+        })?),
+        None => None,
+    };
+    let declared = match dumped.kind_source.as_deref() {
+        Some("detected") => url_kind,
+        _ => Some(named),
+    };
     let arrival = Arrival {
         received_at,
         method,

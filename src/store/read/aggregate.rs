@@ -45,7 +45,7 @@ pub fn sum_groups(
     let sql = format!(
         "SELECT {} FROM {} WHERE {conditions}",
         keys.join(", "),
-        dataset.from
+        dataset.from_for(selection)
     );
     let width = dimensions.len();
     // foldhash: the default SipHash is built against hostile keys, which

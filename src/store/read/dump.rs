@@ -19,6 +19,8 @@ pub struct DumpedDelivery {
     pub outcome: String,
     pub sender: Option<String>,
     pub forwarded_for: Option<String>,
+    /// The kind the URL named when the body was another resource.
+    pub url_kind: Option<String>,
     pub body_sha256: Vec<u8>,
     pub body: Vec<u8>,
 }
@@ -62,7 +64,7 @@ pub fn each_delivery(
     };
     let mut slice = conn.prepare(&format!(
         "SELECT d.delivery_id, d.received_at, d.kind, d.kind_source, d.method, d.outcome,
-                d.sender, d.forwarded_for, b.sha256, {KEPT_BODY_COLUMNS}
+                d.sender, d.forwarded_for, d.url_kind, b.sha256, {KEPT_BODY_COLUMNS}
          FROM deliveries AS d JOIN bodies AS b ON b.body_id = d.body_id
          WHERE d.delivery_id >= ?1 AND d.delivery_id <= ?2
            AND d.received_at >= ?3 AND d.received_at < ?4
@@ -85,10 +87,11 @@ pub fn each_delivery(
                         outcome: row.get(5)?,
                         sender: row.get(6)?,
                         forwarded_for: row.get(7)?,
-                        body_sha256: row.get(8)?,
+                        url_kind: row.get(8)?,
+                        body_sha256: row.get(9)?,
                         body: Vec::new(),
                     };
-                    Ok((delivery, KeptBody::from_row(row, 9)?))
+                    Ok((delivery, KeptBody::from_row(row, 10)?))
                 })?;
             for row in found {
                 rows.push(row?);

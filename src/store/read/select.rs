@@ -45,29 +45,8 @@ pub fn select_rows(
     sink: &mut dyn RowSink,
 ) -> Result<Selected> {
     let dataset = Dataset::of(selection.what);
-    let time = match selection.basis {
-        TimeBasis::Fact => dataset.fact_time,
-        TimeBasis::Received => dataset.received_time,
-    };
-    let (conditions, fixed_params) = conditions(dataset, selection, time)?;
-    let select_list = columns.iter().map(|c| c.sql).collect::<Vec<_>>().join(", ");
     let body_columns = BodyColumns::of(conn, columns)?;
-    // Only a dataset keyed by version has columns in its bodies.
-    let version = if body_columns.is_some() {
-        ", t.version_id AS _version"
-    } else {
-        ""
-    };
-    let head = format!(
-        "SELECT {select_list}, {time} AS _time, {key} AS _key, {by_arrival} AS _by_arrival{version}
-         FROM {from} WHERE {conditions}",
-        time = time.sql,
-        key = dataset.key,
-        by_arrival = dataset
-            .time_source
-            .map_or_else(|| "0".to_owned(), |source| format!("{source} IS NOT NULL")),
-        from = dataset.from,
-    );
+    let (head, time, fixed_params) = head_sql(dataset, selection, columns, body_columns.is_some())?;
     // Rows without a time belong to no window, so only an unbounded
     // selection lists them, last. (Since schema version 7 every typed row
     // has one, dated by its arrival when its body carries none.)
@@ -138,6 +117,39 @@ pub fn select_rows(
         by_arrival,
         more,
     })
+}
+
+/// The SELECT every page starts with (the WHERE clause without paging),
+/// the time column it orders by, and its parameters.
+fn head_sql(
+    dataset: &Dataset,
+    selection: &Selection,
+    columns: &[DatasetColumn],
+    with_version: bool,
+) -> Result<(String, TimeColumn, Vec<SqlValue>)> {
+    let time = match selection.basis {
+        TimeBasis::Fact => dataset.fact_time,
+        TimeBasis::Received => dataset.received_time,
+    };
+    let (conditions, params) = conditions(dataset, selection, time)?;
+    let select_list = columns.iter().map(|c| c.sql).collect::<Vec<_>>().join(", ");
+    // Only a dataset keyed by version has columns in its bodies.
+    let version = if with_version {
+        ", t.version_id AS _version"
+    } else {
+        ""
+    };
+    let head = format!(
+        "SELECT {select_list}, {time} AS _time, {key} AS _key, {by_arrival} AS _by_arrival{version}
+         FROM {from} WHERE {conditions}",
+        time = time.sql,
+        key = dataset.key,
+        by_arrival = dataset
+            .time_source
+            .map_or_else(|| "0".to_owned(), |source| format!("{source} IS NOT NULL")),
+        from = dataset.from_for(selection),
+    );
+    Ok((head, time, params))
 }
 
 fn page_sql(
@@ -220,7 +232,9 @@ pub(super) fn conditions(
             .collect();
         let placeholders = placeholders.join(", ");
         sql.push(match filter {
-            FilterSql::Column(column) => format!("{column} IN ({placeholders})"),
+            FilterSql::Column(column) | FilterSql::Indexed { column, .. } => {
+                format!("{column} IN ({placeholders})")
+            }
             FilterSql::Condition(condition) => condition.replace("{values}", &placeholders),
         });
     }
@@ -238,3 +252,7 @@ fn value_of(value: ValueRef<'_>) -> Value<'_> {
         ValueRef::Blob(b) => Value::Bytes(b),
     }
 }
+
+#[cfg(test)]
+#[path = "select_plan_tests.rs"]
+mod plan_tests;

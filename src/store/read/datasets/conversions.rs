@@ -97,7 +97,10 @@ macro_rules! conversion_filters {
             (FilterField::Status, FilterSql::Column("t.status")),
             (
                 FilterField::TransactionId,
-                FilterSql::Column("t.transaction_id"),
+                FilterSql::Indexed {
+                    column: "t.transaction_id",
+                    index: "conversions_by_transaction",
+                },
             ),
             (FilterField::Event, FilterSql::Column("t.event")),
             (FilterField::Country, FilterSql::Column("t.country")),

@@ -34,10 +34,17 @@ pub static DELIVERIES: Dataset = Dataset {
         col("bytes", Integer, "coalesce(b.length, length(b.stored))"),
         col("sender", Text, "t.sender"),
         col("forwarded_for", Text, "t.forwarded_for"),
+        // The kind the URL named when the body was another resource
+        // (schema version 9): a webhook wired to the wrong URL. Last, so
+        // that a script reading the columns by place reads them as before.
+        col("url_kind", Code, "t.url_kind").label("url kind"),
     ],
     table_columns: &[
         ("received_at", 0),
         ("kind", 0),
+        // Empty unless the URL was wrong, so narrow; next to the kind it
+        // contradicts.
+        ("url_kind", 1),
         ("outcome", 0),
         ("resource_ids", 1),
         ("kind_source", 4),
@@ -48,6 +55,10 @@ pub static DELIVERIES: Dataset = Dataset {
     filters: &[
         (FilterField::Status, FilterSql::Column("t.outcome")),
         (FilterField::Kind, FilterSql::Column("t.kind")),
+        (
+            FilterField::Misrouted,
+            FilterSql::Condition("t.url_kind IS NOT NULL"),
+        ),
     ],
     statuses: Some(DELIVERY_OUTCOMES),
 };
