@@ -66,13 +66,13 @@ pub fn prepare_delivery(
 }
 
 /// The JSON document a GET delivery is read as: the pairs of its query string
-/// as archived (the token already removed), as an object of strings. A query
-/// string that does not parse reads as no pairs (and so is refused for its
-/// missing identity).
+/// as archived (the token already removed), as an object of strings. Every
+/// query string reads as pairs (form decoding cannot fail: bytes that are not
+/// UTF-8 after percent-decoding become U+FFFD, the body itself is archived
+/// byte for byte).
 pub fn query_document(query: &str) -> String {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-    let pairs: Vec<(String, String)> = pairs
-        .into_iter()
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .into_owned()
         .filter(|(name, _)| name != "token")
         .collect();
     query_pairs_document(&pairs)

@@ -5,7 +5,7 @@
 //! look after an archive are in their own files.
 
 mod maintenance;
-mod reading;
+mod read_flags;
 mod reconcile;
 mod serve;
 
@@ -15,7 +15,7 @@ use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub use maintenance::{BackupArgs, ImportArgs, PruneArgs, TokenArgs};
-pub use reading::{
+pub use read_flags::{
     DumpArgs, ExportArgs, FileArgs, FilterArgs, QueryArgs, ReportArgs, ShowArgs, StatsArgs,
     Summable, TimeRangeArgs, WindowArgs,
 };

@@ -5,10 +5,10 @@ use std::io::{BufWriter, Write};
 
 use serde::Serialize;
 
-use crate::commands::reading::Destination;
+use crate::commands::read_output::Destination;
 use crate::config::DumpConfig;
 use crate::error::{Error, Result};
-use crate::store::read::{DumpedDelivery, each_delivery, open_reader};
+use crate::store::read::{DumpedDelivery, Reader};
 
 /// One line of the dump. `body` is the body as received, as JSON text (a
 /// GET delivery's body is its query string, without the token); a body that
@@ -39,17 +39,16 @@ struct DumpLine<'a> {
 }
 
 pub fn run(config: DumpConfig) -> Result<()> {
-    let conn = open_reader(&config.db)?;
+    let reader = Reader::open(&config.db)?;
     eprintln!(
         "evarchive: deliveries received in {}",
         config.window.describe()
     );
     let (destination, out) = Destination::open(config.output.as_deref())?;
     let mut out = BufWriter::with_capacity(256 * 1024, out);
-    let written = each_delivery(&conn, &config.filter, |delivery| {
-        write_line(&mut out, &delivery)
-    })
-    .and_then(|written| out.flush().map_err(Error::Output).map(|()| written));
+    let written = reader
+        .each_delivery(&config.filter, |delivery| write_line(&mut out, &delivery))
+        .and_then(|written| out.flush().map_err(Error::Output).map(|()| written));
     drop(out);
     let written = match written {
         Ok(written) => {

@@ -6,11 +6,11 @@ pub mod export;
 pub mod import;
 pub mod prune;
 pub mod query;
-mod reading;
+mod read_output;
 pub mod reconcile;
 pub mod reindex;
 
-pub use reading::yield_to_serve;
+pub use read_output::yield_to_serve;
 pub mod report;
 pub mod serve;
 pub mod show;

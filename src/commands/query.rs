@@ -1,23 +1,19 @@
 //! `evarchive query WHAT`: matching records, newest first, as a table by default.
 
-use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
+use crate::commands::read_output::{
+    self, announce_window, note_dated_by_arrival, note_hidden_columns,
+};
 use crate::config::QueryConfig;
 use crate::error::Result;
-use crate::store::read::{open_reader, select_rows};
+use crate::store::read::Reader;
 
 pub fn run(config: QueryConfig) -> Result<()> {
-    let conn = open_reader(&config.db)?;
+    let reader = Reader::open(&config.db)?;
     let selection = &config.selection;
     announce_window(&selection.window, selection.what, selection.basis);
     let (_stdout, mut sink) =
-        reading::output_sink(config.format, false, selection.window.zone.clone(), None)?;
-    let selected = select_rows(
-        &conn,
-        selection,
-        &config.columns,
-        config.limit,
-        sink.as_mut(),
-    )?;
+        read_output::output_sink(config.format, false, selection.window.zone.clone(), None)?;
+    let selected = reader.select_rows(selection, &config.columns, config.limit, sink.as_mut())?;
     note_hidden_columns(
         sink.as_ref(),
         "name the columns to print with --columns, or use --format csv",
@@ -33,7 +29,7 @@ pub fn run(config: QueryConfig) -> Result<()> {
         eprintln!(
             "evarchive: {} {} matched",
             selected.rows,
-            reading::counted(selected.rows, &selection.what.singular(), what)
+            read_output::counted(selected.rows, &selection.what.singular(), what)
         );
     }
     Ok(())

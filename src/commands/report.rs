@@ -6,16 +6,18 @@
 
 use std::collections::BTreeMap;
 
-use crate::commands::reading::{self, announce_window, note_dated_by_arrival, note_hidden_columns};
+use crate::commands::read_output::{
+    self, announce_window, note_dated_by_arrival, note_hidden_columns,
+};
 use crate::config::ReportConfig;
 use crate::error::{Error, Result};
-use crate::output::{self, Format, RenderOptions};
-use crate::report::{
+use crate::grouped_sums::{
     Dimension, KeyPart, OTHER_STATUS, REPORT_STATUSES, Sums, Tally, label_time_buckets,
     report_columns,
 };
+use crate::output::{self, Format, RenderOptions};
 use crate::rows::{Column, RowSink, Value};
-use crate::store::read::{count_dated_by_arrival, latest_name, open_reader, sum_groups};
+use crate::store::read::{GroupNames, Reader};
 
 mod narrow;
 
@@ -23,11 +25,11 @@ mod narrow;
 const NO_CURRENCY_LABEL: &str = "(none)";
 
 pub fn run(config: ReportConfig) -> Result<()> {
-    let conn = open_reader(&config.db)?;
+    let reader = Reader::open(&config.db)?;
     let selection = &config.selection;
     announce_window(&selection.window, selection.what, selection.basis);
     let dimensions = &config.dimensions;
-    let groups = sum_groups(&conn, selection, dimensions)?;
+    let groups = reader.sum_groups(selection, dimensions)?;
     let groups = label_time_buckets(groups, dimensions, &selection.window.zone)?;
 
     // Statuses outside Everflow's four are shown rather than left out of the sums.
@@ -82,19 +84,20 @@ pub fn run(config: ReportConfig) -> Result<()> {
         picked: &picked,
         slots: &slots,
     };
-    let rows = printer.summed_rows(&conn, &groups)?;
+    let names = reader.group_names(selection.what, dimensions, groups.keys())?;
+    let rows = printer.summed_rows(&names, &groups)?;
     // A terminal too narrow for the statuses side by side gets them one
     // under the other: leaving out money columns hid a pending payout.
     // Columns named with --columns are what the user chose to see.
     let width = match (config.format, &config.output, &config.columns) {
-        (Format::Table, None, None) => reading::table_width(),
+        (Format::Table, None, None) => read_output::table_width(),
         _ => None,
     };
     let layout = match width {
         Some(width) if !printer.fits(&rows, width)? => Layout::StatusRows,
         _ => Layout::SideBySide,
     };
-    let (destination, mut sink) = reading::output_sink(
+    let (destination, mut sink) = read_output::output_sink(
         config.format,
         config.excel,
         selection.window.zone.clone(),
@@ -116,13 +119,13 @@ pub fn run(config: ReportConfig) -> Result<()> {
         .flat_map(|sums| sums.by_status.iter().map(|tally| tally.count))
         .sum();
     note_dated_by_arrival(
-        count_dated_by_arrival(&conn, selection)?,
+        reader.count_dated_by_arrival(selection)?,
         u64::try_from(counted).unwrap_or(0),
     );
     let count = groups.len() as u64;
     eprintln!(
         "evarchive: {count} {}",
-        reading::counted(count, "group", "groups")
+        read_output::counted(count, "group", "groups")
     );
     Ok(())
 }
@@ -154,10 +157,9 @@ impl Printer<'_> {
     /// The groups, then a total per currency.
     fn summed_rows(
         &self,
-        conn: &rusqlite::Connection,
+        names: &GroupNames,
         groups: &BTreeMap<Vec<KeyPart>, Sums>,
     ) -> Result<Vec<SummedRow>> {
-        let what = self.config.selection.what;
         let mut rows = Vec::with_capacity(groups.len() + 1);
         let mut totals: BTreeMap<KeyPart, Sums> = BTreeMap::new();
         for (key, sums) in groups {
@@ -165,8 +167,8 @@ impl Printer<'_> {
             for (dimension, part) in self.config.dimensions.iter().zip(key) {
                 cells.push(self.key_cell(*dimension, part));
                 if has_name(*dimension) {
-                    let name = latest_name(conn, what, *dimension, part)?;
-                    cells.push(name.map_or(OwnedCell::Null, OwnedCell::Text));
+                    let name = names.get(&(*dimension, part.clone()));
+                    cells.push(name.map_or(OwnedCell::Null, |name| OwnedCell::Text(name.clone())));
                 }
             }
             rows.push(SummedRow {

@@ -12,14 +12,14 @@ use crate::everflow::{PricingTerms, ResourceType};
 use crate::output::{format_terms, write_pretty_json};
 
 use super::show_diff::field_changes;
-use crate::store::read::{VersionRecord, offer_terms, open_reader, versions_of};
+use crate::store::read::{Reader, VersionRecord};
 
 /// An offer version's payout and revenue, as its typed row keeps them.
 type OfferTerms = Option<(PricingTerms, PricingTerms)>;
 
 pub fn run(config: ShowConfig) -> Result<()> {
-    let conn = open_reader(&config.db)?;
-    let versions = versions_of(&conn, config.resource_type, &config.id)?;
+    let reader = Reader::open(&config.db)?;
+    let versions = reader.versions_of(config.resource_type, &config.id)?;
     if versions.is_empty() {
         return Err(Error::NotFound {
             what: config.what.name(),
@@ -31,7 +31,7 @@ pub fn run(config: ShowConfig) -> Result<()> {
     let terms: Vec<OfferTerms> = match config.resource_type {
         ResourceType::Offer => versions
             .iter()
-            .map(|version| offer_terms(&conn, version.version_id))
+            .map(|version| reader.offer_terms(version.version_id))
             .collect::<Result<_>>()?,
         _ => vec![None; versions.len()],
     };

@@ -3,22 +3,22 @@
 
 use std::path::Path;
 
-use crate::commands::reading::{self, note_hidden_columns};
+use crate::commands::read_output::{self, note_hidden_columns};
 use crate::config::StatsConfig;
 use crate::error::{Error, Result};
 use crate::everflow::ResourceType;
 use crate::output::Format;
 use crate::rows::{Column, ColumnKind, Value};
 use crate::selection::What;
-use crate::store::read::{TypeStats, open_reader, refusals_without_kind, type_stats};
+use crate::store::read::{Reader, TypeStats};
 
 pub fn run(config: StatsConfig) -> Result<()> {
-    let conn = open_reader(&config.db)?;
+    let reader = Reader::open(&config.db)?;
     let stats: Vec<TypeStats> = ResourceType::ALL
         .into_iter()
-        .map(|resource_type| type_stats(&conn, resource_type))
+        .map(|resource_type| reader.type_stats(resource_type))
         .collect::<Result<_>>()?;
-    let unattributed_refusals = refusals_without_kind(&conn)?;
+    let unattributed_refusals = reader.refusals_without_kind()?;
 
     use ColumnKind::{Code, Integer, TimeMillis};
     let columns = [
@@ -36,7 +36,7 @@ pub fn run(config: StatsConfig) -> Result<()> {
             .rank(2),
     ];
     let (_stdout, mut sink) =
-        reading::output_sink(config.format, false, jiff::tz::TimeZone::UTC, None)?;
+        read_output::output_sink(config.format, false, jiff::tz::TimeZone::UTC, None)?;
     sink.begin(&columns).map_err(Error::Output)?;
     let optional = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
     for s in &stats {

@@ -8,18 +8,18 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
-use crate::store::extraction::{EXTRACTION_VERSION, ExtractionAge, extraction_age};
-use crate::store::read::{Remedy, Step, open_reader, verify};
+use crate::store::extraction::{EXTRACTION_VERSION, ExtractionAge};
+use crate::store::read::{Reader, Remedy, Step};
 
 /// How often progress is shown on a terminal.
 const PROGRESS_EVERY: Duration = Duration::from_secs(1);
 
 pub fn run(db: &Path) -> Result<()> {
-    let conn = open_reader(db)?;
+    let reader = Reader::open(db)?;
     let started = Instant::now();
     let mut shown = Instant::now();
     let on_terminal = std::io::stderr().is_terminal();
-    let scrub = verify(&conn, |step, done| {
+    let scrub = reader.verify(|step, done| {
         if on_terminal && shown.elapsed() >= PROGRESS_EVERY {
             shown = Instant::now();
             eprint!("\revarchive: {} {done}…   ", step_name(step));
@@ -51,7 +51,7 @@ pub fn run(db: &Path) -> Result<()> {
         // behind, and the bodies (the archive's record) can make them again.
         rows if rows == outdated => Err(Error::OutdatedExtraction {
             rows,
-            why: match extraction_age(&conn)? {
+            why: match reader.extraction_age()? {
                 ExtractionAge::Older(version) => format!(
                     " (the archive's typed rows were made by extraction {version}, this release's is {EXTRACTION_VERSION})"
                 ),

@@ -6,8 +6,8 @@ mod field_reader;
 
 pub use field_reader::FieldReader;
 
+use super::decimal::{self, NULL_VALUE};
 use super::json::JsonValue;
-use super::money::{self, NULL_VALUE};
 
 /// Digit strings up to this length are ids to normalise (`"02"` → `"2"`). Longer
 /// ones are kept as sent: a 32-hex reporting-API `conversion_id` can happen to hold
@@ -27,7 +27,7 @@ pub fn id(value: &JsonValue<'_>) -> Option<String> {
                 return Some(signed.to_string());
             }
             // `2.0`: an integer written as a float is still that integer.
-            match money::parse_decimal(number) {
+            match decimal::parse_decimal(number) {
                 Some(decimal) if decimal.is_zero() => None,
                 Some(decimal) if decimal.fract().is_zero() => Some(decimal.trunc().to_string()),
                 _ => Some(number.to_string()),
@@ -103,7 +103,7 @@ pub fn unix_time(value: &JsonValue<'_>) -> Option<i64> {
 }
 
 fn whole_seconds(text: &str) -> Option<i64> {
-    i64::try_from(money::parse_decimal(text)?.trunc()).ok()
+    i64::try_from(decimal::parse_decimal(text)?.trunc()).ok()
 }
 
 /// The items of a collection, which Everflow shapes as `{total, entries}`, as

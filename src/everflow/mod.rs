@@ -8,6 +8,7 @@
 //! the body and is decoded only as far as the extractors read it ([`json`]).
 
 pub mod content_hash;
+pub mod decimal;
 pub mod detect;
 pub mod document;
 pub mod error;
@@ -15,7 +16,6 @@ pub mod extract;
 pub mod json;
 pub mod kind;
 pub mod lenient;
-pub mod money;
 pub mod numbered;
 pub mod records;
 

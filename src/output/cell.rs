@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use jiff::fmt::temporal::DateTimePrinter;
 use jiff::tz::TimeZone;
 
-use super::money::{write_money, write_percentage};
+use super::money_text::{write_money, write_percentage};
 use super::pricing_terms::{parse_stored_terms, write_terms};
 use crate::rows::{ColumnKind, Value};
 

@@ -10,8 +10,8 @@
 mod cell;
 mod delimited;
 mod format;
-mod json;
-mod money;
+mod json_rows;
+mod money_text;
 mod pretty_json;
 mod pricing_terms;
 mod spreadsheet_safety;
@@ -29,7 +29,7 @@ use jiff::tz::TimeZone;
 use crate::rows::{Column, RowSink, Value};
 
 pub use format::Format;
-pub use money::format_money;
+pub use money_text::format_money;
 pub use pretty_json::write_pretty_json;
 pub use pricing_terms::format_terms;
 
@@ -64,8 +64,16 @@ pub fn sink<'w>(options: RenderOptions, out: Box<dyn Write + 'w>) -> Box<dyn Row
         Format::Table => Box::new(table::TableSink::new(zone, max_width, out)),
         Format::Csv => Box::new(delimited::DelimitedSink::new(b',', excel, zone, out)),
         Format::Tsv => Box::new(delimited::DelimitedSink::new(b'\t', excel, zone, out)),
-        Format::Json => Box::new(json::JsonSink::new(json::Layout::Array, zone, out)),
-        Format::Ndjson => Box::new(json::JsonSink::new(json::Layout::Lines, zone, out)),
+        Format::Json => Box::new(json_rows::JsonSink::new(
+            json_rows::Layout::Array,
+            zone,
+            out,
+        )),
+        Format::Ndjson => Box::new(json_rows::JsonSink::new(
+            json_rows::Layout::Lines,
+            zone,
+            out,
+        )),
     }
 }
 

@@ -3,7 +3,7 @@
 //! the parts as their own columns (`payout_type`, `payout_amount`,
 //! `payout_percentage`, …).
 
-use super::money::{write_money, write_percentage};
+use super::money_text::{write_money, write_percentage};
 
 /// The terms as one line; `None` when there is nothing to say.
 pub fn format_terms(

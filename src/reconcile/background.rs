@@ -15,7 +15,7 @@ use crate::config::BackgroundPlan;
 use crate::error::{Error, Result};
 use crate::store::WriterHandle;
 use crate::store::compression::Compression;
-use crate::store::read::{current_conversions, open_reader};
+use crate::store::read::Reader;
 
 /// Everflow may still be filling the last minutes (as for the command).
 const SETTLING: SignedDuration = SignedDuration::from_mins(5);
@@ -126,7 +126,7 @@ impl Run {
     }
 
     fn reconcile(&self) -> Result<()> {
-        let conn = open_reader(&self.db)?;
+        let reader = Reader::open(&self.db)?;
         let mut client = ReportingClient::new(self.plan.api.clone());
         let until = Timestamp::now() - SETTLING;
         let window = SignedDuration::try_from(self.plan.window).unwrap_or(SignedDuration::MAX);
@@ -137,7 +137,7 @@ impl Run {
                 return Ok(());
             }
             read_bounded(&mut client, &day, &mut |window, read| {
-                let (found, stored) = self.settle(&conn, window, &read)?;
+                let (found, stored) = self.settle(&reader, window, &read)?;
                 findings += found;
                 archived += stored;
                 Ok(())
@@ -158,11 +158,11 @@ impl Run {
     /// how many rows archived.
     fn settle(
         &self,
-        conn: &rusqlite::Connection,
+        reader: &Reader,
         window: &super::DayWindow,
         read: &super::WindowRead,
     ) -> Result<(usize, usize)> {
-        let known = current_conversions(conn, window.start.as_second(), window.end.as_second())?;
+        let known = reader.current_conversions(window.start.as_second(), window.end.as_second())?;
         let comparison = compare(&read.rows, &known);
         for finding in &comparison.findings {
             let counter = match finding.kind {

@@ -14,7 +14,6 @@ use serde_json::json;
 
 use super::staleness::StaleFeed;
 use super::state::AppState;
-use crate::store::read::{delivery_count, last_arrivals};
 use crate::store::restore_gap::RestoreGap;
 
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
@@ -28,9 +27,9 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     };
     let reads = state.reads.clone();
     let deliveries = web::block(move || -> Result<_, String> {
-        let conn = reads.get().map_err(|e| e.to_string())?;
-        let count = delivery_count(&conn).map_err(|e| e.to_string())?;
-        let last = last_arrivals(&conn).map_err(|e| e.to_string())?;
+        let reader = reads.get().map_err(|e| e.to_string())?;
+        let count = reader.delivery_count().map_err(|e| e.to_string())?;
+        let last = reader.last_arrivals().map_err(|e| e.to_string())?;
         Ok((count, last))
     })
     .await

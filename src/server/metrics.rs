@@ -23,8 +23,8 @@ use super::staleness::StaleWatch;
 use crate::everflow::WebhookKind;
 use crate::reconcile::ReconcileTally;
 use crate::store::disk::DiskGuard;
-use crate::store::health::ArchiveHealth;
 use crate::store::identity::beside;
+use crate::store::write_health::ArchiveHealth;
 use crate::store::writer::stats::{
     BATCH_SIZE_BUCKETS, CATCH_UP_MS_BUCKETS, COMMIT_MS_BUCKETS, WriterSnapshot, WriterStats,
 };
@@ -148,17 +148,22 @@ pub struct StoreView {
     pub db: PathBuf,
     pub writer: Arc<WriterStats>,
     pub health: Arc<ArchiveHealth>,
-    pub reads: crate::store::ReadPool,
+    pub reads: crate::store::Readers,
     pub stale_watch: StaleWatch,
     /// `--reconcile-every`: what the background runs found.
     pub reconcile: Option<Arc<ReconcileTally>>,
 }
 
 impl StoreView {
+    /// Each kind's last arrival; none, and a warning, when the archive
+    /// cannot be read (the scrape still answers: /healthz says why).
     fn last_arrivals(&self) -> HashMap<String, i64> {
-        match self.reads.get() {
-            Ok(conn) => crate::store::read::last_arrivals(&conn).unwrap_or_default(),
-            Err(_) => HashMap::new(),
+        match self.reads.get().and_then(|reader| reader.last_arrivals()) {
+            Ok(arrivals) => arrivals,
+            Err(e) => {
+                tracing::warn!("metrics: cannot read the last arrivals from the archive: {e}");
+                HashMap::new()
+            }
         }
     }
 }

@@ -38,7 +38,6 @@ use self::unauthorized::Unauthorized;
 use crate::config::ServeConfig;
 use crate::error::{Error, Result};
 use crate::reconcile::{ReconcileTally, Reconciler};
-use crate::store::webhook_tokens::webhook_tokens;
 use crate::store::{Archive, ArchiveOptions, ArchiveState, DiskAtStart};
 
 /// Seconds in-flight deliveries get to finish when the server is told to stop.
@@ -146,7 +145,7 @@ fn accepted_tokens(config: &ServeConfig, archive: &Archive, token: &str) -> Resu
         return Ok(TokenCheck::fixed(token));
     }
     let reads = archive.reads();
-    let tokens = webhook_tokens(&*reads.get()?)?;
+    let tokens = reads.get()?.webhook_tokens()?;
     Ok(TokenCheck::from_archive(token, &tokens, reads))
 }
 

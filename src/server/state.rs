@@ -9,13 +9,13 @@ use super::staleness::StaleWatch;
 use super::token_check::TokenCheck;
 use super::unauthorized::Unauthorized;
 use crate::store::compression::Compression;
-use crate::store::health::ArchiveHealth;
 use crate::store::restore_gap::RestoreGap;
-use crate::store::{ReadPool, WriterHandle};
+use crate::store::write_health::ArchiveHealth;
+use crate::store::{Readers, WriterHandle};
 
 pub struct AppState {
     pub writer: WriterHandle,
-    pub reads: ReadPool,
+    pub reads: Readers,
     /// The tokens accepted, as rotations change them.
     pub token: Arc<TokenCheck>,
     pub max_body: usize,

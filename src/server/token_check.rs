@@ -15,8 +15,8 @@ use sha2::{Digest, Sha256};
 use subtle::{Choice, ConstantTimeEq};
 
 use super::auth::presented_tokens;
-use crate::store::ReadPool;
-use crate::store::webhook_tokens::{WebhookTokens, webhook_tokens};
+use crate::store::Readers;
+use crate::store::webhook_tokens::WebhookTokens;
 
 /// How often the archive's tokens are read again (a retired token stops
 /// working within this).
@@ -44,7 +44,7 @@ pub struct TokenCheck {
 }
 
 struct ArchiveTokens {
-    reads: ReadPool,
+    reads: Readers,
     /// When a token not accepted last made us read them; held while
     /// reading, so the requests that wait meanwhile are judged by what the
     /// read found.
@@ -72,7 +72,7 @@ impl TokenCheck {
     }
 
     /// `current`, and what the archive accepts besides, as it changes.
-    pub fn from_archive(current: &str, tokens: &WebhookTokens, reads: ReadPool) -> TokenCheck {
+    pub fn from_archive(current: &str, tokens: &WebhookTokens, reads: Readers) -> TokenCheck {
         let check = TokenCheck {
             accepted: RwLock::new(Accepted {
                 current: digest(current),
@@ -139,8 +139,8 @@ impl TokenCheck {
     async fn reread(&self, archive: &ArchiveTokens) {
         let reads = archive.reads.clone();
         let read = web::block(move || -> Result<WebhookTokens, String> {
-            let conn = reads.get().map_err(|e| e.to_string())?;
-            webhook_tokens(&conn).map_err(|e| e.to_string())
+            let reader = reads.get().map_err(|e| e.to_string())?;
+            reader.webhook_tokens().map_err(|e| e.to_string())
         })
         .await
         .map_err(|e| e.to_string())

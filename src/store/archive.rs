@@ -12,15 +12,16 @@ use super::checkpointer::{self, Checkpointer};
 use super::compression::Compression;
 use super::disk::DiskGuard;
 use super::extraction;
-use super::health::ArchiveHealth;
 use super::identity::{self, ArchiveFile};
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
-use super::pool::{ReadPool, read_pool};
+use super::pool::read_pool;
+use super::read::Readers;
 use super::restore_gap::RestoreGap;
 use super::retention::{Retainer, RetentionRules};
 use super::serve_lock::ServeLock;
 use super::settings;
 use super::trainer::{Trainer, TrainingRules};
+use super::write_health::ArchiveHealth;
 use super::writer::stats::WriterStats;
 use super::writer::{WriterHandle, WriterLimits, WriterThread, WriterWatch};
 use crate::error::{Error, Result};
@@ -55,7 +56,7 @@ pub struct DiskAtStart {
     pub low: bool,
 }
 
-/// Read connections for health checks; the CLI reads with its own connections.
+/// Readers for health checks, metrics and tokens; the CLI opens its own.
 const READ_POOL_SIZE: u32 = 4;
 
 pub struct Archive {
@@ -72,7 +73,7 @@ pub struct Archive {
     acknowledged: Arc<Acknowledged>,
     restore_gap: Option<RestoreGap>,
     compression: Arc<Compression>,
-    reads: ReadPool,
+    reads: Readers,
     /// Released last, when the archive is dropped (or the process ends).
     _lock: ServeLock,
 }
@@ -131,7 +132,7 @@ impl Archive {
                 acknowledged: Arc::clone(&acknowledged),
             },
         )?;
-        let reads = read_pool(path, READ_POOL_SIZE)?;
+        let reads = Readers::new(read_pool(path, READ_POOL_SIZE)?);
         let watch = WriterWatch {
             file: ArchiveFile::at(path)?,
             health: Arc::clone(&health),
@@ -207,7 +208,7 @@ impl Archive {
         Arc::clone(&self.health)
     }
 
-    pub fn reads(&self) -> ReadPool {
+    pub fn reads(&self) -> Readers {
         self.reads.clone()
     }
 

@@ -17,9 +17,9 @@ use rusqlite::Connection;
 
 use super::acknowledged::Acknowledged;
 use super::disk::DiskGuard;
-use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::open::{OpenMode, open_archive};
+use super::write_health::ArchiveHealth;
 use crate::error::Result;
 
 const INTERVAL: Duration = Duration::from_millis(100);

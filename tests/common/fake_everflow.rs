@@ -260,7 +260,7 @@ fn answer_hostile(mut out: TcpStream, hostile: &Hostile, sent: &AtomicU64) -> st
 
 fn report_page(state: &State, target: &str, body: &Value) -> Value {
     let query = target.split_once('?').map_or("", |(_, q)| q);
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
     let number = |name: &str| {
         pairs
             .iter()

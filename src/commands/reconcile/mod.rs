@@ -15,18 +15,21 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use rusqlite::Connection;
 
-use crate::commands::reading::{self, note_hidden_columns};
+use crate::commands::read_output::{self, note_hidden_columns};
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::reconcile::{ReportingClient, compare, day_windows, finding_columns, read_bounded};
 use crate::store::open::{OpenMode, open_archive};
-use crate::store::read::current_conversions;
+use crate::store::read::Reader;
 use crate::store::settings::{self, ReconcileProgress};
 
 use summary::{Totals, day_line};
 
 pub fn run(config: ReconcileConfig) -> Result<()> {
+    // The progress note is written on this connection; the comparison reads
+    // through the read door.
     let (conn, _) = open_archive(&config.db, OpenMode::Existing)?;
+    let reader = Reader::open(&config.db)?;
     let (since, until, done_until) = span(&conn, &config)?;
     if !config.resume {
         // A new run replaces the note of an unfinished one.
@@ -49,7 +52,7 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
         days.len()
     );
     let (destination, mut sink) =
-        reading::output_sink(config.format, false, config.window.zone.clone(), None)?;
+        read_output::output_sink(config.format, false, config.window.zone.clone(), None)?;
     sink.begin(finding_columns()).map_err(Error::Output)?;
     let progress = progress_bar(days.len() as u64);
     let mut totals = Totals::default();
@@ -57,7 +60,7 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
         // A day too full to hold at once comes in shorter windows.
         read_bounded(&mut client, day, &mut |window, read| {
             let archived =
-                current_conversions(&conn, window.start.as_second(), window.end.as_second())?;
+                reader.current_conversions(window.start.as_second(), window.end.as_second())?;
             let comparison = compare(&read.rows, &archived);
             for finding in &comparison.findings {
                 sink.row(&finding.values()).map_err(Error::Output)?;

@@ -6,7 +6,7 @@
 
 use super::{OwnedCell, SummedRow, printable, tally_cells, write};
 use crate::error::{Error, Result};
-use crate::report::{Dimension, report_columns, slot_name};
+use crate::grouped_sums::{Dimension, report_columns, slot_name};
 use crate::rows::{Column, ColumnKind, RowSink};
 
 /// Prints `rows` with one row per status of `slots` that has any

@@ -5,11 +5,11 @@ use super::{
     compact_json, object_fields, record, refuse_unexpanded_macros, refuse_unreadable_amounts,
     required,
 };
+use crate::everflow::decimal::NULL_VALUE;
 use crate::everflow::error::BodyError;
 use crate::everflow::json::JsonValue;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::lenient::FieldReader;
-use crate::everflow::money::NULL_VALUE;
 use crate::everflow::records::{ConversionColumns, ResourceRecord, TypedColumns};
 
 use crate::everflow::numbered::{ADV_NAMES as ADV_FIELDS, SUB_NAMES as SUB_FIELDS};

@@ -1,8 +1,8 @@
 //! Named, path-based access to a body's fields through the lenient readers.
 
 use super::{flag, id, text, unexpanded_macro, unix_time};
+use crate::everflow::decimal;
 use crate::everflow::json::{JsonObject, JsonValue};
-use crate::everflow::money;
 use crate::everflow::records::Micros;
 
 /// Named field access over one JSON object (a body, one entry of a collection,
@@ -56,7 +56,7 @@ impl<'a> FieldReader<'a> {
     }
 
     pub fn money(&self, path: &str) -> Option<Micros> {
-        self.get(path).as_ref().and_then(money::micros_from_value)
+        self.get(path).as_ref().and_then(decimal::micros_from_value)
     }
 
     /// The first of `paths` whose value is an unfilled Everflow macro, with
@@ -69,10 +69,10 @@ impl<'a> FieldReader<'a> {
     }
 
     /// The first of `paths` holding an amount that cannot be kept exactly
-    /// (see [`money::unreadable_amount`]), with the amount as sent.
+    /// (see [`decimal::unreadable_amount`]), with the amount as sent.
     pub fn unreadable_amount(&self, paths: &[&'static str]) -> Option<(&'static str, String)> {
         paths.iter().find_map(|path| {
-            let sent = money::unreadable_amount(&self.get(path)?)?;
+            let sent = decimal::unreadable_amount(&self.get(path)?)?;
             Some((*path, sent))
         })
     }
@@ -96,7 +96,7 @@ impl<'a> FieldReader<'a> {
     pub fn decimal_text(&self, path: &str) -> Option<String> {
         self.get(path)
             .as_ref()
-            .and_then(money::decimal_text_from_value)
+            .and_then(decimal::decimal_text_from_value)
     }
 }
 

@@ -10,7 +10,7 @@ use super::datasets::Dataset;
 use super::select::conditions;
 use crate::error::Result;
 use crate::everflow::numbered::numbered_name;
-use crate::report::{BUCKET_SECONDS, Dimension, KeyPart, Sums};
+use crate::grouped_sums::{BUCKET_SECONDS, Dimension, KeyPart, Sums};
 use crate::selection::{Selection, TimeBasis, What};
 
 /// Sums per group of `dimensions` over the conversions or events `selection`

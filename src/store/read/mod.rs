@@ -1,4 +1,6 @@
-//! The read side: every query the CLI runs against an archive.
+//! The read side: every query the CLI and serve run against an archive,
+//! asked through [`Reader`] (the functions of the modules below stay
+//! behind it).
 
 mod aggregate;
 mod body_columns;
@@ -7,6 +9,7 @@ pub mod datasets;
 mod dump;
 mod inspect;
 mod offer_terms;
+mod reader;
 mod select;
 mod verify;
 
@@ -14,24 +17,20 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use aggregate::{count_dated_by_arrival, latest_name, sum_groups};
-pub use current_conversions::{CurrentConversion, current_conversions};
+pub use current_conversions::CurrentConversion;
 pub use datasets::{Dataset, DatasetColumn};
-pub use dump::{DumpFilter, DumpedDelivery, each_delivery};
-pub use inspect::{
-    TypeStats, VersionRecord, body, delivery_count, last_arrivals, refusals_without_kind,
-    type_stats, versions_of,
-};
-pub use offer_terms::offer_terms;
-pub use select::{Selected, select_rows};
-pub use verify::{Problem, Remedy, Scrub, Step, verify};
+pub use dump::{DumpFilter, DumpedDelivery};
+pub use inspect::{TypeStats, VersionRecord, body};
+pub use reader::{GroupNames, Reader, Readers};
+pub use select::Selected;
+pub use verify::{Problem, Remedy, Scrub, Step};
 
 use super::open::{OpenMode, open_archive};
 use crate::error::Result;
 
 /// Opens an existing archive for reading. It must exist (reading never
 /// creates one) and be an evarchive archive of a version we understand.
-pub fn open_reader(path: &Path) -> Result<Connection> {
+fn open_reader(path: &Path) -> Result<Connection> {
     let (conn, _) = open_archive(path, OpenMode::Existing)?;
     conn.execute_batch("PRAGMA query_only = ON;")?;
     Ok(conn)

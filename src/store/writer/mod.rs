@@ -16,9 +16,9 @@ use tokio::sync::oneshot;
 use self::batch::commit_batch;
 use self::stats::WriterStats;
 use super::acknowledged::Acknowledged;
-use super::health::ArchiveHealth;
 use super::identity::ArchiveFile;
 use super::incoming::{IncomingDelivery, Refusal, StoredDelivery};
+use super::write_health::ArchiveHealth;
 use crate::everflow::ResourceType;
 
 /// Sizing of the writer's queue.

@@ -17,7 +17,8 @@ use crate::selection::{FilterField, Selection, What};
 #[derive(Debug, Clone, Copy)]
 pub struct DatasetColumn {
     pub column: Column,
-    pub sql: &'static str,
+    /// Its SQL expression, which only the store reads.
+    pub(in crate::store) sql: &'static str,
     pub from_body: bool,
 }
 
@@ -75,19 +76,19 @@ pub enum FilterSql {
 
 pub struct Dataset {
     /// `FROM` clause; the main table is aliased `t`.
-    pub from: &'static str,
+    pub(in crate::store) from: &'static str,
     /// Always applied (e.g. the kind that makes a conversion a conversion).
-    pub base_filter: &'static str,
+    pub(in crate::store) base_filter: &'static str,
     /// Applied unless `--versions`: the current version of each resource.
-    pub current_filter: &'static str,
+    pub(in crate::store) current_filter: &'static str,
     /// The fact's time, and the arrival time; each with its unit.
-    pub fact_time: TimeColumn,
-    pub received_time: TimeColumn,
+    pub(in crate::store) fact_time: TimeColumn,
+    pub(in crate::store) received_time: TimeColumn,
     /// A unique integer, the tie-breaker of the newest-first order.
-    pub key: &'static str,
+    pub(in crate::store) key: &'static str,
     /// The stored `time_source` (NULL, or 'arrival' when the fact time is
     /// the arrival); `None` for the logs, dated by arrival by nature.
-    pub time_source: Option<&'static str>,
+    pub(in crate::store) time_source: Option<&'static str>,
     pub columns: &'static [DatasetColumn],
     /// The columns a terminal table shows unless `--columns` says otherwise,
     /// in order, each with its rank (0: always shown; the highest is left out
@@ -100,7 +101,7 @@ pub struct Dataset {
 
 #[derive(Clone, Copy)]
 pub struct TimeColumn {
-    pub sql: &'static str,
+    pub(in crate::store) sql: &'static str,
     /// Seconds per stored unit is 1, or milliseconds (1000 per second).
     pub per_second: i64,
 }
@@ -132,8 +133,13 @@ impl Dataset {
         }
     }
 
+    /// Whether `field` filters this dataset's records.
+    pub fn has_filter(&self, field: FilterField) -> bool {
+        self.filter_sql(field).is_some()
+    }
+
     /// How a filter compares here, if it applies.
-    pub fn filter_sql(&self, field: FilterField) -> Option<FilterSql> {
+    pub(in crate::store) fn filter_sql(&self, field: FilterField) -> Option<FilterSql> {
         self.filters
             .iter()
             .find(|(f, _)| *f == field)

@@ -13,8 +13,8 @@ use crate::cli::{
 };
 use crate::error::{Error, Result};
 use crate::everflow::ResourceType;
+use crate::grouped_sums::{Dimension, REPORT_STATUSES, report_columns, status_slot};
 use crate::output::Format;
-use crate::report::{Dimension, REPORT_STATUSES, report_columns, status_slot};
 use crate::selection::{FilterField, Filters, Selection, TimeBasis, What};
 use crate::store::read::{Dataset, DatasetColumn};
 use crate::window::parse_zone;
@@ -291,7 +291,7 @@ fn selection(what: What, args: &FilterArgs, window: &WindowArgs) -> Result<Selec
 
     let dataset = Dataset::of(what);
     for (field, values) in &filters.any_of {
-        if dataset.filter_sql(*field).is_none() {
+        if !dataset.has_filter(*field) {
             return Err(Error::InvalidArgument {
                 flag: field.flag(),
                 why: format!("{} have no such field to filter on", what.name()),

@@ -12,7 +12,7 @@ use crate::everflow::numbered::{SUB_NAMES, numbered_name};
 use crate::rows::{Column, ColumnKind};
 
 /// A dimension to group by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Dimension {
     Offer,
     Affiliate,
@@ -87,7 +87,7 @@ impl clap::ValueEnum for Dimension {
 }
 
 /// One group's key part as the store returns it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KeyPart {
     Null,
     Integer(i64),

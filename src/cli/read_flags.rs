@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::KindName;
+use crate::grouped_sums::Dimension;
 use crate::output::Format;
-use crate::report::Dimension;
 use crate::selection::What;
 
 /// A span of time: `--since`/`--until` or `--month`, read in `--tz`.
