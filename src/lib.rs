@@ -10,7 +10,6 @@ pub mod config;
 pub mod error;
 pub mod everflow;
 pub mod grouped_sums;
-pub mod ingest;
 pub mod logging;
 pub mod output;
 pub mod reconcile;

@@ -25,7 +25,7 @@ pub fn run(options: &Options) -> Result<(), String> {
 
     let started = Instant::now();
     let mut loader = Loader::open(Path::new(&db), 4096, "")?;
-    let compression = loader.compression();
+    let intake = loader.intake();
     // One thread makes and prepares bodies (as HTTP workers would), the writer
     // thread stores them; the channel keeps the two cores busy.
     let (bodies, prepared_rx) = sync_channel(4096);
@@ -35,7 +35,7 @@ pub fn run(options: &Options) -> Result<(), String> {
             // Times grow with n, as arrivals do, with a little disorder.
             let time = start + (n as f64 / rows as f64 * span) as i64 - (n % 600) as i64;
             let time = time.min(now - 1);
-            let delivery = prepared(factory.body(n, time), (time + 5) * 1000, &compression)?;
+            let delivery = prepared(factory.body(n, time), (time + 5) * 1000, &intake)?;
             if bodies.send(delivery).is_err() {
                 break;
             }
@@ -45,7 +45,7 @@ pub fn run(options: &Options) -> Result<(), String> {
 
     let mut last_report = Instant::now();
     for delivery in prepared_rx {
-        loader.submit(delivery, None)?;
+        loader.submit(delivery)?;
         if last_report.elapsed().as_secs() >= 10 {
             eprintln!(
                 "bench: {} stored, {:.0}/s",

@@ -87,14 +87,10 @@ fn build(
     let dir = scratch_dir(name)?;
     let db = dir.join("archive.db");
     let mut loader = Loader::open(&db, 512, "")?;
-    let compression = loader.compression();
+    let intake = loader.intake();
     for n in 1..=count {
         let (kind, body, time) = make(n);
-        let raw = rounds.map(|_| body.clone());
-        loader.submit(
-            prepared_as(kind, body, (time + 5) * 1000, &compression)?,
-            raw,
-        )?;
+        loader.submit(prepared_as(kind, body, (time + 5) * 1000, &intake)?)?;
         if rounds.is_some_and(|round| n % round == 0) {
             loader.settle()?;
         }

@@ -5,10 +5,9 @@
 use std::path::Path;
 
 use evarchive::everflow::WebhookKind;
-use evarchive::ingest::{Arrival, prepare_delivery};
+use evarchive::everflow::{Arrival, read_delivery};
 use evarchive::store::bulk::BulkLoader;
-use evarchive::store::compression::Compression;
-use evarchive::store::{Archive, ArchiveOptions, IncomingDelivery, TrainingRules, WriterLimits};
+use evarchive::store::{Archive, ArchiveOptions, Intake, Kept, TrainingRules, WriterLimits};
 
 /// The library's bulk loader on an archive set up for measuring, with the
 /// harness's `String` errors.
@@ -49,9 +48,10 @@ impl Loader {
             .map_err(|e| e.to_string())
     }
 
-    /// What to prepare deliveries with.
-    pub fn compression(&self) -> std::sync::Arc<Compression> {
-        self.0.compression()
+    /// The archive's write door, to keep deliveries with on any thread (as
+    /// serve's HTTP workers do).
+    pub fn intake(&self) -> Intake {
+        self.0.intake()
     }
 
     /// Deliveries committed so far.
@@ -59,12 +59,11 @@ impl Loader {
         self.0.stored()
     }
 
-    pub fn submit(
-        &mut self,
-        delivery: IncomingDelivery,
-        raw: Option<Vec<u8>>,
-    ) -> Result<(), String> {
-        self.0.submit(delivery, raw).map_err(|e| e.to_string())
+    pub fn submit(&mut self, delivery: Kept) -> Result<(), String> {
+        self.0
+            .submit_kept(delivery)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     pub fn settle(&mut self) -> Result<(), String> {
@@ -81,17 +80,8 @@ impl Loader {
 
 /// A conversion body as `serve` would have prepared it on arrival
 /// (compressed with the archive's dictionaries).
-pub fn prepared(
-    body: Vec<u8>,
-    received_at: i64,
-    compression: &Compression,
-) -> Result<IncomingDelivery, String> {
-    prepared_as(
-        WebhookKind::ConversionRegistered,
-        body,
-        received_at,
-        compression,
-    )
+pub fn prepared(body: Vec<u8>, received_at: i64, intake: &Intake) -> Result<Kept, String> {
+    prepared_as(WebhookKind::ConversionRegistered, body, received_at, intake)
 }
 
 /// A body of `kind` as `serve` would have prepared it on arrival.
@@ -99,9 +89,9 @@ pub fn prepared_as(
     kind: WebhookKind,
     body: Vec<u8>,
     received_at: i64,
-    compression: &Compression,
-) -> Result<IncomingDelivery, String> {
-    prepare_delivery(
+    intake: &Intake,
+) -> Result<Kept, String> {
+    read_delivery(
         Some(kind),
         body.into(),
         None,
@@ -111,7 +101,7 @@ pub fn prepared_as(
             sender: Some("127.0.0.1".to_owned()),
             forwarded_for: None,
         },
-        compression,
     )
+    .map(|delivery| intake.keep(delivery))
     .map_err(|e| e.to_string())
 }

@@ -116,7 +116,7 @@ fn build(db: &Path, rows: u64, offers: u64, offer_kib: u64) -> Result<(), String
     let now = jiff::Timestamp::now().as_second();
     let day = 86_400;
     let mut loader = Loader::open(db, 4096, "")?;
-    let compression = loader.compression();
+    let intake = loader.intake();
     for n in 1..=rows {
         // Half over the days 400 to 370 ago, half over the last 30.
         let start = if n % 2 == 0 {
@@ -125,10 +125,7 @@ fn build(db: &Path, rows: u64, offers: u64, offer_kib: u64) -> Result<(), String
             now - 30 * day
         };
         let time = start + (n as i64 * 30 * day / rows as i64);
-        loader.submit(
-            prepared(factory.body(n, time), time * 1000, &compression)?,
-            None,
-        )?;
+        loader.submit(prepared(factory.body(n, time), time * 1000, &intake)?)?;
     }
     let template: serde_json::Value = serde_json::from_slice(
         &std::fs::read(
@@ -143,10 +140,12 @@ fn build(db: &Path, rows: u64, offers: u64, offer_kib: u64) -> Result<(), String
         doc["html_description"] =
             serde_json::json!(Rng::new(offer).prose(offer_kib as usize * 1024));
         let body = serde_json::to_vec(&doc).map_err(|e| e.to_string())?;
-        loader.submit(
-            prepared_as(WebhookKind::OfferUpdated, body, now * 1000, &compression)?,
-            None,
-        )?;
+        loader.submit(prepared_as(
+            WebhookKind::OfferUpdated,
+            body,
+            now * 1000,
+            &intake,
+        )?)?;
     }
     let stored = loader.finish()?;
     eprintln!(

@@ -76,13 +76,10 @@ fn build(db: &Path, rows: u64) -> Result<(), String> {
     let now = jiff::Timestamp::now().as_second();
     let span = 30 * 86_400;
     let mut loader = Loader::open(db, 4096, "")?;
-    let compression = loader.compression();
+    let intake = loader.intake();
     for n in 1..=rows {
         let time = now - span + (n as i64 * span / rows as i64);
-        loader.submit(
-            prepared(factory.body(n, time), time * 1000, &compression)?,
-            None,
-        )?;
+        loader.submit(prepared(factory.body(n, time), time * 1000, &intake)?)?;
     }
     let stored = loader.finish()?;
     eprintln!(

@@ -18,19 +18,19 @@ pub fn run(options: &Options) -> Result<(), String> {
     for run in 0..runs {
         let dir = scratch_dir(&format!("storage-{run}"))?;
         let mut loader = Loader::open(&dir.join("archive.db"), 512, &options.text("sql", ""))?;
-        let compression = loader.compression();
+        let intake = loader.intake();
         let deliveries = (1..=rows)
             .map(|n| {
                 prepared(
                     factory.body(run * rows + n, now - (rows - n) as i64),
                     now * 1000,
-                    &compression,
+                    &intake,
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
         let started = Instant::now();
         for delivery in deliveries {
-            loader.submit(delivery, None)?;
+            loader.submit(delivery)?;
         }
         let stored = loader.finish()?;
         rates.push(stored as f64 / started.elapsed().as_secs_f64());

@@ -9,6 +9,7 @@
 
 pub mod content_hash;
 pub mod decimal;
+pub mod delivery;
 pub mod detect;
 pub mod document;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod records;
 mod test_samples;
 
 pub use content_hash::content_sha256;
+pub use delivery::{Arrival, ReadDelivery, query_document, read_delivery, reread};
 pub use detect::{ResolvedKind, detect_kind, resolve_kind};
 pub use document::{parse_document, query_pairs_document};
 pub use error::BodyError;

@@ -13,8 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use super::{FindingKind, ReportingClient, compare, day_windows, read_bounded, report_delivery};
 use crate::config::BackgroundPlan;
 use crate::error::{Error, Result};
-use crate::store::WriterHandle;
-use crate::store::compression::Compression;
+use crate::store::Intake;
 use crate::store::read::Reader;
 
 /// Everflow may still be filling the last minutes (as for the command).
@@ -45,8 +44,7 @@ pub struct Reconciler {
 impl Reconciler {
     pub fn spawn(
         db: PathBuf,
-        writer: WriterHandle,
-        compression: Arc<Compression>,
+        intake: Intake,
         plan: BackgroundPlan,
         tally: Arc<ReconcileTally>,
     ) -> Result<Reconciler> {
@@ -64,8 +62,7 @@ impl Reconciler {
                 }
                 let run = Run {
                     db,
-                    writer,
-                    compression,
+                    intake,
                     plan,
                     tally,
                     cancelled,
@@ -102,8 +99,7 @@ impl Reconciler {
 
 struct Run {
     db: PathBuf,
-    writer: WriterHandle,
-    compression: Arc<Compression>,
+    intake: Intake,
     plan: BackgroundPlan,
     tally: Arc<ReconcileTally>,
     cancelled: Arc<AtomicBool>,
@@ -193,7 +189,7 @@ impl Run {
 
     /// 1 when the row was archived, 0 when it was refused (logged).
     fn archive(&self, row: &super::ReportRow) -> Result<usize> {
-        let delivery = match report_delivery(row, &self.compression, &self.plan.api.base) {
+        let delivery = match report_delivery(row, &self.plan.api.base) {
             Ok(delivery) => delivery,
             Err(why) => {
                 tracing::warn!(
@@ -207,11 +203,10 @@ impl Run {
             context: "the archive did not store a report row".to_owned(),
             source: std::io::Error::other(why),
         };
-        self.writer
-            .submit_waiting(delivery)
+        self.intake
+            .submit_waiting(self.intake.keep(delivery))
             .map_err(|rejected| failed(format!("{rejected:?}")))?
-            .blocking_recv()
-            .map_err(|e| failed(e.to_string()))?
+            .blocking_committed()
             .map_err(|e| failed(e.to_string()))?;
         Ok(1)
     }

@@ -5,10 +5,7 @@
 use bytes::Bytes;
 
 use super::report_row::ReportRow;
-use crate::everflow::BodyError;
-use crate::ingest::{Arrival, prepare_delivery};
-use crate::store::IncomingDelivery;
-use crate::store::compression::Compression;
+use crate::everflow::{Arrival, BodyError, ReadDelivery, read_delivery};
 
 /// The `method` an archived report row is recorded with: the `deliveries`
 /// table allows only `declared`/`detected` as kind sources, and the kind of
@@ -16,11 +13,7 @@ use crate::store::compression::Compression;
 /// from (webhooks arrive by POST or GET), the sender which API.
 pub const API_METHOD: &str = "API";
 
-pub fn report_delivery(
-    row: &ReportRow,
-    compression: &Compression,
-    api_base: &str,
-) -> Result<IncomingDelivery, BodyError> {
+pub fn report_delivery(row: &ReportRow, api_base: &str) -> Result<ReadDelivery, BodyError> {
     let arrival = Arrival {
         received_at: jiff::Timestamp::now().as_millisecond(),
         method: API_METHOD,
@@ -28,5 +21,5 @@ pub fn report_delivery(
         forwarded_for: None,
     };
     let raw = Bytes::from(row.raw.clone().into_bytes());
-    prepare_delivery(Some(row.kind), raw, None, arrival, compression)
+    read_delivery(Some(row.kind), raw, None, arrival)
 }

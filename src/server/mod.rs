@@ -201,7 +201,7 @@ pub fn serve(
         body_budget: BodyBudget::new(config.body_budget.max(2 * config.max_body)),
         unauthorized: Arc::clone(&unauthorized),
         health: archive.health(),
-        compression: archive.compression(),
+        intake: archive.intake(),
         restore_gap: archive.restore_gap(),
         stale_watch: stale_watch.clone(),
         misroutes: misroute::MisrouteWarnings::default(),
@@ -217,8 +217,7 @@ pub fn serve(
     let reconciler = match (&config.reconcile, reconcile_tally) {
         (Some(plan), Some(tally)) => Some(Reconciler::spawn(
             archive.path().to_owned(),
-            archive.writer(),
-            archive.compression(),
+            archive.intake(),
             plan.clone(),
             tally,
         )?),

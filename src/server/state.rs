@@ -8,10 +8,9 @@ use super::misroute::MisrouteWarnings;
 use super::staleness::StaleWatch;
 use super::token_check::TokenCheck;
 use super::unauthorized::Unauthorized;
-use crate::store::compression::Compression;
 use crate::store::restore_gap::RestoreGap;
 use crate::store::write_health::ArchiveHealth;
-use crate::store::{Readers, WriterHandle};
+use crate::store::{Intake, Readers, WriterHandle};
 
 pub struct AppState {
     pub writer: WriterHandle,
@@ -36,6 +35,6 @@ pub struct AppState {
     /// The archive was found older than what was acknowledged into it
     /// (restored from a backup): `/healthz` is degraded until restarted.
     pub restore_gap: Option<RestoreGap>,
-    /// Bodies are compressed where they are prepared, here.
-    pub compression: Arc<Compression>,
+    /// The store's write door: deliveries go in here.
+    pub intake: Intake,
 }

@@ -12,7 +12,7 @@ use super::error::WebhookError;
 use super::metrics::kind_label;
 use super::state::AppState;
 use crate::everflow::kind::WebhookKind;
-use crate::ingest::{Arrival, prepare_delivery, query_document};
+use crate::everflow::{Arrival, query_document, read_delivery};
 use crate::store::incoming::REFUSAL_PREFIX_BYTES;
 use crate::store::{Refusal, Rejected, WriteFailed};
 
@@ -218,12 +218,11 @@ async fn archive(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned),
     };
-    let delivery = prepare_delivery(
+    let delivery = read_delivery(
         declared_kind,
         raw.clone(),
         get_document.as_ref().map(String::as_bytes),
         arrival,
-        &state.compression,
     )
     .map_err(|e| Refused::new(WebhookError::from(e), &raw, raw.len()))?;
     let resource_ids: Vec<String> = delivery
@@ -232,35 +231,26 @@ async fn archive(
         .map(|r| r.resource_id.clone())
         .collect();
     let (kind, kind_source, url_kind) = (delivery.kind, delivery.kind_source, delivery.url_kind);
-    let base_key = delivery.base_key.clone();
-    let reply = state
-        .writer
+    let pending = state
+        .intake
         .submit(delivery)
         .map_err(|rejected| match rejected {
             Rejected::Busy => WebhookError::Busy,
             Rejected::Stopped => WebhookError::Unavailable("the writer has stopped".to_owned()),
         })?;
-    let stored = match reply.await {
-        Ok(Ok(stored)) => stored,
-        Ok(Err(WriteFailed::Storage(e))) => {
+    let stored = match pending.committed().await {
+        Ok(stored) => stored,
+        Err(WriteFailed::Storage(e)) => {
             tracing::error!("delivery to {} not stored: {e}", req.path());
             return Err(WebhookError::Unavailable(e).into());
         }
-        Ok(Err(WriteFailed::Stopped)) | Err(_) => {
+        Err(WriteFailed::Stopped) => {
             return Err(WebhookError::Unavailable(
                 "the writer stopped before committing".to_owned(),
             )
             .into());
         }
     };
-    if stored.new_versions > 0 {
-        state.compression.committed(
-            base_key.as_ref(),
-            stored.reference_body_id,
-            stored.body_id,
-            &raw,
-        );
-    }
     state.metrics.stored(kind, stored.outcome.as_str());
     let mut answer = serde_json::json!({
         "status": "archived",

@@ -13,6 +13,7 @@ use super::compression::Compression;
 use super::disk::DiskGuard;
 use super::extraction;
 use super::identity::{self, ArchiveFile};
+use super::intake::Intake;
 use super::open::{ArchiveState, OpenMode, open_archive, prove_writable};
 use super::pool::read_pool;
 use super::read::Readers;
@@ -212,9 +213,10 @@ impl Archive {
         self.reads.clone()
     }
 
-    /// What bodies are compressed with (on the HTTP workers).
-    pub fn compression(&self) -> Arc<Compression> {
-        Arc::clone(&self.compression)
+    /// The write door: where deliveries go in (bodies are kept and hashed
+    /// on the caller's thread, committed by the writer).
+    pub fn intake(&self) -> Intake {
+        Intake::new(self.writer(), Arc::clone(&self.compression))
     }
 
     /// The writer's counters, for monitoring.

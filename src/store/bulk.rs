@@ -4,13 +4,11 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::path::Path;
-use std::sync::Arc;
 
 use super::archive::{Archive, ArchiveOptions};
-use super::compression::{BaseKey, Compression};
-use super::incoming::IncomingDelivery;
-use super::writer::{DeliveryReply, WriterHandle};
+use super::intake::{Intake, Kept, Pending};
 use crate::error::{Error, Result};
+use crate::everflow::ReadDelivery;
 
 /// Replies awaited at most before submitting more: deep enough for the
 /// writer to fill its batches, bounded so memory is too.
@@ -21,18 +19,10 @@ const IN_FLIGHT_BYTES: usize = 64 * 1024 * 1024;
 
 pub struct BulkLoader {
     archive: Archive,
-    writer: WriterHandle,
-    compression: Arc<Compression>,
+    intake: Intake,
     pending: VecDeque<Pending>,
     pending_bytes: usize,
     outcomes: BTreeMap<&'static str, u64>,
-}
-
-/// A delivery awaiting its commit, with what its body's base needs.
-struct Pending {
-    reply: DeliveryReply,
-    base: Option<(BaseKey, Vec<u8>)>,
-    bytes: usize,
 }
 
 impl BulkLoader {
@@ -41,8 +31,7 @@ impl BulkLoader {
     pub fn open(db: &Path, options: ArchiveOptions) -> Result<BulkLoader> {
         let archive = Archive::open(db, options)?;
         Ok(BulkLoader {
-            writer: archive.writer(),
-            compression: archive.compression(),
+            intake: archive.intake(),
             archive,
             pending: VecDeque::new(),
             pending_bytes: 0,
@@ -50,38 +39,37 @@ impl BulkLoader {
         })
     }
 
-    /// What to prepare deliveries with (on any thread, as serve's HTTP
-    /// workers do).
-    pub fn compression(&self) -> Arc<Compression> {
-        Arc::clone(&self.compression)
+    /// The write door, for keeping deliveries on other threads ahead of
+    /// the writer (`submit_kept`).
+    pub fn intake(&self) -> Intake {
+        self.intake.clone()
     }
 
-    /// Submits a prepared delivery; `raw` is its body as received, needed
-    /// only for a body that may become its resource's base (offers,
-    /// advertisers, partners), so that later versions are kept against it.
-    pub fn submit(&mut self, delivery: IncomingDelivery, raw: Option<Vec<u8>>) -> Result<()> {
-        let bytes = delivery.body.bytes.len()
-            + delivery
-                .whole_if_reference_gone
-                .as_ref()
-                .map_or(0, |b| b.len())
-            + raw.as_ref().map_or(0, Vec::len);
+    /// Keeps a delivery (on this thread) and submits it through the
+    /// archive's write door. True when it may become its resource's base
+    /// (an offer, advertiser or partner): a caller that keeps serve's pace
+    /// settles before the next version of the same resource, so that it is
+    /// kept against this one.
+    pub fn submit(&mut self, delivery: ReadDelivery) -> Result<bool> {
+        let kept = self.intake.keep(delivery);
+        self.submit_kept(kept)
+    }
+
+    /// Submits a delivery kept ahead (see `submit`).
+    pub fn submit_kept(&mut self, kept: Kept) -> Result<bool> {
         while self.pending.len() >= IN_FLIGHT
-            || (!self.pending.is_empty() && self.pending_bytes + bytes > IN_FLIGHT_BYTES)
+            || (!self.pending.is_empty() && self.pending_bytes >= IN_FLIGHT_BYTES)
         {
             self.settle_one()?;
         }
-        let base = match (delivery.base_key.clone(), raw) {
-            (Some(key), Some(raw)) => Some((key, raw)),
-            _ => None,
-        };
-        let reply = self
-            .writer
-            .submit_waiting(delivery)
+        let pending = self
+            .intake
+            .submit_waiting(kept)
             .map_err(|rejected| writer_failed(format!("{rejected:?}")))?;
-        self.pending_bytes += bytes;
-        self.pending.push_back(Pending { reply, base, bytes });
-        Ok(())
+        let may_become_base = pending.may_become_base();
+        self.pending_bytes += pending.bytes();
+        self.pending.push_back(pending);
+        Ok(may_become_base)
     }
 
     /// Waits until everything submitted is committed (as serve's pace
@@ -97,18 +85,10 @@ impl BulkLoader {
         let Some(pending) = self.pending.pop_front() else {
             return Ok(());
         };
-        self.pending_bytes -= pending.bytes;
+        self.pending_bytes -= pending.bytes();
         let stored = pending
-            .reply
-            .blocking_recv()
-            .map_err(|e| writer_failed(e.to_string()))?
+            .blocking_committed()
             .map_err(|e| writer_failed(e.to_string()))?;
-        if let Some((key, raw)) = pending.base
-            && stored.new_versions > 0
-        {
-            self.compression
-                .committed(Some(&key), stored.reference_body_id, stored.body_id, &raw);
-        }
         *self.outcomes.entry(stored.outcome.as_str()).or_default() += 1;
         Ok(())
     }

@@ -17,6 +17,7 @@ pub mod disk;
 pub mod extraction;
 pub mod identity;
 pub mod incoming;
+mod intake;
 mod kept_body;
 mod lock_wait;
 mod migrate;
@@ -41,6 +42,7 @@ mod zstd_contexts;
 
 pub use archive::{Archive, ArchiveOptions, DiskAtStart};
 pub use incoming::{DeliveryOutcome, IncomingDelivery, Refusal, StoredDelivery};
+pub use intake::{Intake, Kept, Pending};
 pub use open::{ArchiveState, OpenMode, open_archive};
 pub use pace::WriteTimes;
 pub use read::{Reader, Readers};

@@ -9,8 +9,8 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::Result;
+use crate::everflow::reread;
 use crate::everflow::{ResourceRecord, WebhookKind};
-use crate::ingest::reread;
 use crate::store::bodies::Dictionaries;
 use crate::store::kept_body::KeptBody;
 use crate::store::open::SCHEMA_SQL;

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::error::Result;
-use crate::store::IncomingDelivery;
+use crate::everflow::ReadDelivery;
 use crate::store::bulk::BulkLoader;
 
 /// Which lines' deliveries are committed: the writer commits in order, so
@@ -22,11 +22,9 @@ impl Commits {
         &mut self,
         loader: &mut BulkLoader,
         line: u64,
-        delivery: IncomingDelivery,
-        base: Option<Vec<u8>>,
+        delivery: ReadDelivery,
     ) -> Result<()> {
-        let may_be_base = base.is_some();
-        let submitted = loader.submit(delivery, base);
+        let submitted = loader.submit(delivery);
         if submitted.is_ok() {
             self.waiting.push_back(line);
         }
@@ -34,7 +32,11 @@ impl Commits {
         // version of the same offer is kept against it as serve would keep
         // it (offers, advertisers and partners are few; conversions stay
         // pipelined).
-        let settled = submitted.and_then(|()| if may_be_base { loader.settle() } else { Ok(()) });
+        let settled = submitted.and_then(
+            |may_be_base| {
+                if may_be_base { loader.settle() } else { Ok(()) }
+            },
+        );
         self.account(loader);
         settled
     }

@@ -8,8 +8,8 @@ use bytes::Bytes;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::everflow::Arrival;
 use crate::everflow::WebhookKind;
-use crate::ingest::Arrival;
 
 /// Why a line was not imported: a short code (serve's, where serve would
 /// refuse the body) and what exactly.

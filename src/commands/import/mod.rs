@@ -25,12 +25,10 @@ use std::io::{BufReader, Read};
 
 use crate::config::ImportConfig;
 use crate::error::{Error, Result};
-use crate::everflow::BodyError;
-use crate::ingest::{prepare_delivery, query_document};
+use crate::everflow::{BodyError, ReadDelivery, query_document, read_delivery};
 use crate::server::generate_token;
 use crate::store::bulk::BulkLoader;
-use crate::store::compression::Compression;
-use crate::store::{ArchiveOptions, IncomingDelivery, TrainingRules, WriterLimits};
+use crate::store::{ArchiveOptions, TrainingRules, WriterLimits};
 
 use commits::Commits;
 use line::{Refusal, delivery_of};
@@ -78,7 +76,6 @@ pub fn run(config: ImportConfig) -> Result<()> {
         }
     };
     let mut loader = open_loader(&config.db)?;
-    let compression = loader.compression();
     let progress = progress_bar(size);
     let mut lines = BoundedLines::new(
         BufReader::with_capacity(256 * 1024, input),
@@ -117,12 +114,12 @@ pub fn run(config: ImportConfig) -> Result<()> {
                     continue;
                 }
                 tally.note_first_line(bytes);
-                prepared(bytes, &config, &compression)
+                read(bytes, &config)
             }
         };
         match outcome {
-            Ok((delivery, base)) => {
-                if let Err(e) = commits.submit(&mut loader, number, delivery, base) {
+            Ok(delivery) => {
+                if let Err(e) = commits.submit(&mut loader, number, delivery) {
                     stopped = Some((number, e));
                     break;
                 }
@@ -199,26 +196,16 @@ fn line_limit(config: &ImportConfig) -> usize {
     }
 }
 
-/// A line's delivery ready for the writer (with its body, when it may
-/// become its resource's base), or why not.
-fn prepared(
-    bytes: &[u8],
-    config: &ImportConfig,
-    compression: &Compression,
-) -> std::result::Result<(IncomingDelivery, Option<Vec<u8>>), Refusal> {
+/// A line's delivery read as serve would read it, or why not.
+fn read(bytes: &[u8], config: &ImportConfig) -> std::result::Result<ReadDelivery, Refusal> {
     let given = delivery_of(bytes, config.kind, config.max_body)?;
     let is_get = given.arrival.method == "GET";
     let document = is_get.then(|| query_document(&String::from_utf8_lossy(&given.raw)));
-    let delivery = prepare_delivery(
+    read_delivery(
         given.declared,
-        given.raw.clone(),
+        given.raw,
         document.as_ref().map(String::as_bytes),
         given.arrival,
-        compression,
     )
-    .map_err(|e: BodyError| Refusal::new(e.code(), e.to_string()))?;
-    // Only a body that may become its resource's base is kept past its
-    // commit (offers, advertisers, partners).
-    let base = delivery.base_key.is_some().then(|| given.raw.to_vec());
-    Ok((delivery, base))
+    .map_err(|e: BodyError| Refusal::new(e.code(), e.to_string()))
 }

@@ -19,12 +19,11 @@ pub fn apply<'r>(
     rows: impl Iterator<Item = &'r ReportRow>,
     api_base: &str,
 ) -> Result<usize> {
-    let compression = loader.compression();
     let mut applied = 0;
     for row in rows {
-        match report_delivery(row, &compression, api_base) {
+        match report_delivery(row, api_base) {
             Ok(delivery) => {
-                loader.submit(delivery, None)?;
+                loader.submit(delivery)?;
                 applied += 1;
             }
             Err(why) => eprintln!(
