@@ -141,7 +141,7 @@ CREATE INDEX restorations_by_version ON restorations (version_id);
 -- sum or show by default; its long tail (click time, user agent, URL, referer,
 -- IPs, device, region and city, adv1…adv10, coupon, order id, notes, errors,
 -- query parameters) is read from its body by the same extraction when a
--- query or export asks for it (src/store/conversion_fields.rs).
+-- query or export asks for it (src/store/writing/conversion_fields.rs).
 --
 -- Every typed table ends with time_source (version 7, last as ALTER TABLE
 -- adds it; offers then has its payout columns, version 8): 'arrival' when
@@ -354,7 +354,7 @@ CREATE TABLE counters (
 
 -- Small named values the archive keeps about itself (e.g. the generated token,
 -- and since version 7 extraction_version: which extraction made the typed
--- rows, see src/store/extraction.rs).
+-- rows, see src/store/opening/extraction.rs).
 CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL

@@ -8,8 +8,8 @@
 --
 -- Columns are added (no table is rebuilt: O(1) whatever the archive holds);
 -- the updates touch only the rows without a plausible time. The same rule is
--- src/store/dating.rs, which dates new rows; `serve` re-extracts every typed
--- row after this upgrade (the extraction version, src/store/extraction.rs),
+-- src/store/writing/dating.rs, which dates new rows; `serve` re-extracts every typed
+-- row after this upgrade (the extraction version, src/store/opening/extraction.rs),
 -- which would correct any row this file dated otherwise.
 ALTER TABLE conversions ADD COLUMN time_source TEXT CHECK (time_source = 'arrival');
 ALTER TABLE offers ADD COLUMN time_source TEXT CHECK (time_source = 'arrival');

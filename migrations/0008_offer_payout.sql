@@ -6,7 +6,7 @@
 -- Columns are added (no table is rebuilt: O(1) whatever the archive holds)
 -- and left NULL here: the amounts are in the compressed bodies, which SQL
 -- cannot read. The extraction version goes up with this schema (3,
--- src/store/extraction.rs), so `serve` re-extracts every typed row from its
+-- src/store/opening/extraction.rs), so `serve` re-extracts every typed row from its
 -- body when it opens the upgraded archive, and fills them in.
 ALTER TABLE offers ADD COLUMN payout_type TEXT;
 ALTER TABLE offers ADD COLUMN payout_micros INTEGER;

@@ -321,7 +321,7 @@ fn reads_back_as_before(original: &Path, db: &Path) {
 }
 
 /// Whether a time in a typed row of an earlier release is one version 7
-/// takes as the body's (src/store/dating.rs): from 2000-01-01 to a day after
+/// takes as the body's (src/store/writing/dating.rs): from 2000-01-01 to a day after
 /// the arrival.
 fn plausible(time: &Value, received_at: i64) -> bool {
     matches!(time, Value::Integer(t) if *t >= 946_684_800 && *t <= received_at / 1000 + 86_400)

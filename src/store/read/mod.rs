@@ -9,6 +9,7 @@ pub mod datasets;
 mod dump;
 mod inspect;
 mod offer_terms;
+pub(in crate::store) mod pool;
 mod reader;
 mod select;
 mod verify;
