@@ -38,6 +38,7 @@ pub use opening::extraction;
 pub use opening::identity;
 use opening::migrate;
 pub use opening::open;
+pub use opening::reconcile_note;
 pub use opening::restore_gap;
 pub use opening::serve_lock;
 pub use opening::settings;

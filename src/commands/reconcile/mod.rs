@@ -13,27 +13,24 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use rusqlite::Connection;
 
 use crate::commands::read_output::{self, note_hidden_columns};
 use crate::config::ReconcileConfig;
 use crate::error::{Error, Result};
 use crate::reconcile::{ReportingClient, compare, day_windows, finding_columns, read_bounded};
-use crate::store::open::{OpenMode, open_archive};
 use crate::store::read::Reader;
-use crate::store::settings::{self, ReconcileProgress};
+use crate::store::reconcile_note::ReconcileNote;
+use crate::store::settings::ReconcileProgress;
 
 use summary::{Totals, day_line};
 
 pub fn run(config: ReconcileConfig) -> Result<()> {
-    // The progress note is written on this connection; the comparison reads
-    // through the read door.
-    let (conn, _) = open_archive(&config.db, OpenMode::Existing)?;
+    let note = ReconcileNote::open(&config.db)?;
     let reader = Reader::open(&config.db)?;
-    let (since, until, done_until) = span(&conn, &config)?;
+    let (since, until, done_until) = span(&note, &config)?;
     if !config.resume {
         // A new run replaces the note of an unfinished one.
-        settings::clear_reconcile_progress(&conn)?;
+        note.clear()?;
     }
     let mut loader = config
         .apply
@@ -75,18 +72,15 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
             });
             Ok(())
         })?;
-        settings::record_reconcile_progress(
-            &conn,
-            ReconcileProgress {
-                since: since.as_second(),
-                until: until.as_second(),
-                done_until: day.end.as_second(),
-            },
-        )?;
+        note.record(ReconcileProgress {
+            since: since.as_second(),
+            until: until.as_second(),
+            done_until: day.end.as_second(),
+        })?;
         progress.inc(1);
     }
     progress.finish_and_clear();
-    settings::clear_reconcile_progress(&conn)?;
+    note.clear()?;
     sink.finish().map_err(Error::Output)?;
     note_hidden_columns(sink.as_ref(), "use --format csv or json for every column");
     destination.settle(sink, Ok(()))?;
@@ -102,13 +96,13 @@ pub fn run(config: ReconcileConfig) -> Result<()> {
 
 /// The window to reconcile and the end of what is already done: the
 /// command line's, or with --resume the unfinished run's.
-fn span(conn: &Connection, config: &ReconcileConfig) -> Result<(Timestamp, Timestamp, i64)> {
+fn span(note: &ReconcileNote, config: &ReconcileConfig) -> Result<(Timestamp, Timestamp, i64)> {
     let window = &config.window;
     if !config.resume {
         let since = window.since.unwrap_or(window.until);
         return Ok((since, window.until, i64::MIN));
     }
-    let progress = settings::reconcile_progress(conn)?.ok_or_else(|| Error::InvalidArgument {
+    let progress = note.read()?.ok_or_else(|| Error::InvalidArgument {
         flag: "--resume",
         why: "the last reconcile run finished (or none ran): there is nothing to resume; give --since instead".to_owned(),
     })?;

@@ -6,6 +6,7 @@ pub mod extraction;
 pub mod identity;
 pub(in crate::store) mod migrate;
 pub mod open;
+pub mod reconcile_note;
 pub mod restore_gap;
 pub mod serve_lock;
 pub mod settings;
