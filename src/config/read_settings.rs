@@ -76,8 +76,6 @@ pub struct StatsConfig {
     pub format: Format,
 }
 
-const FILE_FORMATS: [Format; 4] = [Format::Csv, Format::Tsv, Format::Json, Format::Ndjson];
-
 impl QueryConfig {
     pub fn from_args(db: PathBuf, args: QueryArgs) -> Result<QueryConfig> {
         let selection = selection(args.what, &args.filters, &args.window)?;
@@ -118,11 +116,12 @@ impl QueryConfig {
 impl ExportConfig {
     pub fn from_args(db: PathBuf, args: ExportArgs) -> Result<ExportConfig> {
         let format = args.format.unwrap_or(Format::Csv);
-        if !FILE_FORMATS.contains(&format) {
+        if !format.is_for_files() {
             return Err(Error::InvalidArgument {
                 flag: "--format",
                 why: format!(
-                    "export writes csv, tsv, json or ndjson, not {}; `evarchive query` prints tables",
+                    "export writes {}, not {}; `evarchive query` prints tables",
+                    Format::file_format_names(),
                     format.name()
                 ),
             });
