@@ -5,7 +5,7 @@ use super::KindSource;
 use super::error::BodyError;
 use super::extract::account::signup_block;
 use super::json::{JsonObject, JsonValue};
-use super::kind::{ResourceType, WebhookKind};
+use super::kind::WebhookKind;
 use super::lenient::{self, FieldReader};
 
 /// The id field of one `traffic_optimized` entry.
@@ -20,40 +20,100 @@ pub const BLOCKED_VARIABLE_ID_FIELD: &str = "network_traffic_optimization_blocke
 /// under `relationship` or at the top level) marks an advertiser or partner as
 /// `*_signed_up`; offers have no sign-up.
 pub fn detect_kind(doc: &JsonValue<'_>) -> Option<WebhookKind> {
-    if is_blocked_variable_list(doc) {
-        return Some(WebhookKind::TrafficOptimized);
-    }
-    let fields = doc.as_object()?;
-    let has_all = |keys: &[&str]| keys.iter().all(|key| is_present(fields, key));
-    let signed_up = || signup_block(&FieldReader::new(fields)).is_some();
+    Marks::of(doc).kind(doc)
+}
 
-    let kind = if has_all(&["offer_id", "affiliate_id", "event_time"]) {
-        WebhookKind::AffiliateApprovedForOffer
-    } else if has_all(&["new_status", "employee_id"]) {
-        WebhookKind::AffiliateSignupVerdict
-    } else if has_all(&["conversion_id", "transaction_id"]) {
-        match fields.value("is_event").as_ref().and_then(lenient::flag) {
-            Some(true) => WebhookKind::EventRegistered,
-            _ => WebhookKind::ConversionRegistered,
+/// Which resources' identifying fields a body carries: each looked up once,
+/// for detection and for deciding whether the shape is beyond doubt.
+#[derive(Debug, Default)]
+struct Marks {
+    blocked_variables: bool,
+    approval: bool,
+    verdict: bool,
+    conversion: bool,
+    /// A conversion's `is_event`, when it says true or false.
+    is_event: Option<bool>,
+    offer: bool,
+    advertiser: bool,
+    affiliate: bool,
+}
+
+impl Marks {
+    fn of(doc: &JsonValue<'_>) -> Marks {
+        let blocked_variables = is_blocked_variable_list(doc);
+        let Some(fields) = doc.as_object() else {
+            return Marks {
+                blocked_variables,
+                ..Marks::default()
+            };
+        };
+        let has_all = |keys: &[&str]| keys.iter().all(|key| is_present(fields, key));
+        let conversion = has_all(&["conversion_id", "transaction_id"]);
+        Marks {
+            blocked_variables,
+            approval: has_all(&["offer_id", "affiliate_id", "event_time"]),
+            verdict: has_all(&["new_status", "employee_id"]),
+            conversion,
+            is_event: conversion
+                .then(|| fields.value("is_event").as_ref().and_then(lenient::flag))
+                .flatten(),
+            offer: has_all(&["network_offer_id"]),
+            advertiser: has_all(&["network_advertiser_id"]),
+            affiliate: has_all(&["network_affiliate_id"]),
         }
-    } else if has_all(&["network_offer_id"]) {
-        WebhookKind::OfferUpdated
-    } else if has_all(&["network_advertiser_id"]) {
-        if signed_up() {
-            WebhookKind::AdvertiserSignedUp
+    }
+
+    /// The kind these marks imply, the first rule that applies winning.
+    fn kind(&self, doc: &JsonValue<'_>) -> Option<WebhookKind> {
+        let signed_up = || {
+            doc.as_object()
+                .is_some_and(|fields| signup_block(&FieldReader::new(fields)).is_some())
+        };
+        Some(if self.blocked_variables {
+            WebhookKind::TrafficOptimized
+        } else if self.approval {
+            WebhookKind::AffiliateApprovedForOffer
+        } else if self.verdict {
+            WebhookKind::AffiliateSignupVerdict
+        } else if self.conversion {
+            match self.is_event {
+                Some(true) => WebhookKind::EventRegistered,
+                _ => WebhookKind::ConversionRegistered,
+            }
+        } else if self.offer {
+            WebhookKind::OfferUpdated
+        } else if self.advertiser {
+            if signed_up() {
+                WebhookKind::AdvertiserSignedUp
+            } else {
+                WebhookKind::AdvertiserUpdated
+            }
+        } else if self.affiliate {
+            if signed_up() {
+                WebhookKind::AffiliateSignedUp
+            } else {
+                WebhookKind::AffiliateUpdated
+            }
         } else {
-            WebhookKind::AdvertiserUpdated
-        }
-    } else if has_all(&["network_affiliate_id"]) {
-        if signed_up() {
-            WebhookKind::AffiliateSignedUp
-        } else {
-            WebhookKind::AffiliateUpdated
-        }
-    } else {
-        return None;
-    };
-    Some(kind)
+            return None;
+        })
+    }
+
+    /// Whether exactly one family's marks are present (an offer carries its
+    /// advertiser's id and a verdict its partner's, which do not count
+    /// against them).
+    fn single_family(&self) -> bool {
+        let marks = [
+            self.blocked_variables,
+            self.approval,
+            self.verdict,
+            self.conversion,
+            self.offer,
+            self.advertiser && !self.offer,
+            self.affiliate && !self.verdict,
+        ];
+        marks.iter().filter(|mark| **mark).count() == 1
+    }
 }
 
 /// The kind a delivery is archived under and how it was learned; when the
@@ -94,38 +154,17 @@ pub fn resolve_kind(
 }
 
 /// The detected kind, only when the shape leaves no doubt about the resource:
-/// the marks of exactly one family are present (an offer carries its
-/// advertiser's id and a verdict its partner's, which do not count against
-/// them), and a conversion or event says which it is with an `is_event` that
-/// is true or false (without one, detection's "else a conversion" is a guess).
-/// What this returns may overrule the URL, so a body that fits two shapes, or
-/// none, leaves the URL's kind in place.
+/// the marks of exactly one family are present, and a conversion or event
+/// says which it is with an `is_event` that is true or false (without one,
+/// detection's "else a conversion" is a guess). What this returns may
+/// overrule the URL, so a body that fits two shapes, or none, leaves the
+/// URL's kind in place.
 fn sure_kind(doc: &JsonValue<'_>) -> Option<WebhookKind> {
-    let kind = detect_kind(doc)?;
-    let Some(fields) = doc.as_object() else {
-        // A bare array of blocked variables: no other family is an array.
-        return Some(kind);
-    };
-    let has_all = |keys: &[&str]| keys.iter().all(|key| is_present(fields, key));
-    let verdict = has_all(&["new_status", "employee_id"]);
-    let offer = has_all(&["network_offer_id"]);
-    let marks = [
-        is_blocked_variable_list(doc),
-        has_all(&["offer_id", "affiliate_id", "event_time"]),
-        verdict,
-        has_all(&["conversion_id", "transaction_id"]),
-        offer,
-        has_all(&["network_advertiser_id"]) && !offer,
-        has_all(&["network_affiliate_id"]) && !verdict,
-    ];
-    if marks.iter().filter(|mark| **mark).count() != 1 {
+    let marks = Marks::of(doc);
+    if !marks.single_family() || (marks.conversion && marks.is_event.is_none()) {
         return None;
     }
-    let says_which = || fields.value("is_event").as_ref().and_then(lenient::flag);
-    match kind.resource_type() {
-        ResourceType::Conversion | ResourceType::Event => says_which().map(|_| kind),
-        _ => Some(kind),
-    }
+    marks.kind(doc)
 }
 
 /// `{"blocked_variables": [...]}` (the list may also come as an Everflow collection),
