@@ -5,7 +5,6 @@ use crate::everflow::KindSource;
 use crate::everflow::kind::WebhookKind;
 use crate::everflow::records::ResourceRecord;
 use crate::store::bodies::StoredBody;
-use crate::store::compression::BaseKey;
 
 /// An accepted delivery, ready to store. All parsing and hashing happened on the
 /// HTTP worker, so the writer thread only runs SQL.
@@ -27,9 +26,6 @@ pub struct IncomingDelivery {
     pub body: StoredBody,
     /// SHA-256 of the body as received.
     pub body_sha256: [u8; 32],
-    /// The resource whose base the body may become once committed (see
-    /// `compression`).
-    pub base_key: Option<BaseKey>,
     /// The body as received when `body` is kept against a reference: the
     /// writer keeps it so instead if `prune` removed that reference after
     /// it was chosen.

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use sha2::{Digest, Sha256};
+use tokio::sync::oneshot;
 
 use crate::everflow::ReadDelivery;
 use crate::store::compression::{BaseKey, Compression};
@@ -54,33 +55,27 @@ impl Intake {
     /// Keeps and queues `delivery`; refused at once when the writer's queue
     /// is full (`serve` answers 503 rather than hold the sender).
     pub fn submit(&self, delivery: ReadDelivery) -> Result<Pending, Rejected> {
-        let Kept { incoming, base } = self.keep(delivery);
-        let bytes = held_bytes(&incoming, base.as_ref());
-        let reply = self.writer.submit(incoming)?;
-        Ok(self.pending(reply, base, bytes))
+        self.queue(self.keep(delivery), WriterHandle::submit)
     }
 
     /// Queues a kept delivery, waiting for room in the writer's queue: for
     /// bulk loaders, which would rather wait than fail.
     pub fn submit_waiting(&self, kept: Kept) -> Result<Pending, Rejected> {
-        let Kept { incoming, base } = kept;
-        let bytes = held_bytes(&incoming, base.as_ref());
-        let reply = self.writer.submit_waiting(incoming)?;
-        Ok(self.pending(reply, base, bytes))
+        self.queue(kept, WriterHandle::submit_waiting)
     }
 
-    fn pending(
+    fn queue(
         &self,
-        reply: DeliveryReply,
-        base: Option<(BaseKey, Bytes)>,
-        bytes: usize,
-    ) -> Pending {
-        Pending {
-            reply,
+        Kept { incoming, base }: Kept,
+        send: impl FnOnce(&WriterHandle, IncomingDelivery) -> Result<DeliveryReply, Rejected>,
+    ) -> Result<Pending, Rejected> {
+        let bytes = incoming.body.bytes.len() + base.as_ref().map_or(0, |(_, raw)| raw.len());
+        Ok(Pending {
+            reply: send(&self.writer, incoming)?,
             base,
             compression: Arc::clone(&self.compression),
             bytes,
-        }
+        })
     }
 
     /// The delivery as the writer stores it: its body compressed (against
@@ -97,7 +92,7 @@ impl Intake {
         let body = self
             .compression
             .keep(resource_type, base_key.as_ref(), &raw);
-        let base = base_key.clone().map(|key| (key, raw.clone()));
+        let base = base_key.map(|key| (key, raw.clone()));
         let arrival = delivery.arrival;
         let incoming = IncomingDelivery {
             received_at: arrival.received_at,
@@ -110,22 +105,10 @@ impl Intake {
             body_sha256: Sha256::digest(&raw).into(),
             whole_if_reference_gone: body.reference_body_id.is_some().then(|| raw.clone()),
             body,
-            base_key,
             resources: delivery.resources,
         };
         Kept { incoming, base }
     }
-}
-
-impl Kept {
-    /// The resources it carries (read as the domain read them).
-    pub fn resources(&self) -> &[crate::everflow::ResourceRecord] {
-        &self.incoming.resources
-    }
-}
-
-fn held_bytes(incoming: &IncomingDelivery, base: Option<&(BaseKey, Bytes)>) -> usize {
-    incoming.body.bytes.len() + base.map_or(0, |(_, raw)| raw.len())
 }
 
 impl Pending {
@@ -137,9 +120,7 @@ impl Pending {
             compression,
             ..
         } = self;
-        let stored = reply.await.unwrap_or(Err(WriteFailed::Stopped))?;
-        remember(&compression, base, &stored);
-        Ok(stored)
+        settled(base, &compression, reply.await)
     }
 
     /// Waits (blocking the thread) for the commit.
@@ -150,9 +131,7 @@ impl Pending {
             compression,
             ..
         } = self;
-        let stored = reply.blocking_recv().unwrap_or(Err(WriteFailed::Stopped))?;
-        remember(&compression, base, &stored);
-        Ok(stored)
+        settled(base, &compression, reply.blocking_recv())
     }
 
     /// Whether the body may become its resource's base once committed (an
@@ -167,12 +146,18 @@ impl Pending {
     }
 }
 
-/// A new version of a resource with a base becomes the base its next
-/// version is kept against.
-fn remember(compression: &Compression, base: Option<(BaseKey, Bytes)>, stored: &StoredDelivery) {
+/// The writer's answer (none: it stopped); a new version of a resource with
+/// a base becomes the base its next version is kept against.
+fn settled(
+    base: Option<(BaseKey, Bytes)>,
+    compression: &Compression,
+    answer: Result<Result<StoredDelivery, WriteFailed>, oneshot::error::RecvError>,
+) -> Result<StoredDelivery, WriteFailed> {
+    let stored = answer.unwrap_or(Err(WriteFailed::Stopped))?;
     if let Some((key, raw)) = base
         && stored.new_versions > 0
     {
         compression.committed(Some(&key), stored.reference_body_id, stored.body_id, &raw);
     }
+    Ok(stored)
 }
