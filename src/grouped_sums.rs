@@ -50,6 +50,15 @@ impl Dimension {
         Dimension::Currency,
     ];
 
+    /// Whether its groups are offers, partners or advertisers, which have a
+    /// name beside their id.
+    pub fn is_named(self) -> bool {
+        matches!(
+            self,
+            Dimension::Offer | Dimension::Affiliate | Dimension::Advertiser
+        )
+    }
+
     /// The name `--by` takes, which is also the group's column name.
     pub fn name(self) -> &'static str {
         match self {

@@ -166,7 +166,7 @@ impl Printer<'_> {
             let mut cells: Vec<OwnedCell> = Vec::with_capacity(key.len() * 2);
             for (dimension, part) in self.config.dimensions.iter().zip(key) {
                 cells.push(self.key_cell(*dimension, part));
-                if has_name(*dimension) {
+                if dimension.is_named() {
                     let name = names.get(&(*dimension, part.clone()));
                     cells.push(name.map_or(OwnedCell::Null, |name| OwnedCell::Text(name.clone())));
                 }
@@ -200,7 +200,7 @@ impl Printer<'_> {
                     Dimension::Currency => self.key_cell(*dimension, &currency),
                     _ => OwnedCell::Null,
                 });
-                if has_name(*dimension) {
+                if dimension.is_named() {
                     cells.push(OwnedCell::Null);
                 }
             }
@@ -294,13 +294,6 @@ fn printable(micros: i128, column: &'static str) -> Result<i64> {
 }
 
 /// Offers, partners and advertisers are shown with their names.
-fn has_name(dimension: Dimension) -> bool {
-    matches!(
-        dimension,
-        Dimension::Offer | Dimension::Affiliate | Dimension::Advertiser
-    )
-}
-
 /// A cell the report owns (names looked up, labels made) until it is printed.
 enum OwnedCell {
     Null,

@@ -95,19 +95,19 @@ impl<C: Deref<Target = Connection>> Reader<C> {
         dimensions: &[Dimension],
         keys: impl IntoIterator<Item = &'k Vec<KeyPart>>,
     ) -> Result<GroupNames> {
-        let mut names = GroupNames::new();
-        let mut looked_up = std::collections::HashSet::new();
+        let mut found: HashMap<(Dimension, KeyPart), Option<String>> = HashMap::new();
         for key in keys {
-            for (dimension, part) in dimensions.iter().zip(key) {
-                if !looked_up.insert((*dimension, part.clone())) {
-                    continue;
-                }
-                if let Some(name) = aggregate::latest_name(&self.conn, what, *dimension, part)? {
-                    names.insert((*dimension, part.clone()), name);
+            for (&dimension, part) in dimensions.iter().zip(key) {
+                if dimension.is_named() && !found.contains_key(&(dimension, part.clone())) {
+                    let name = aggregate::latest_name(&self.conn, what, dimension, part)?;
+                    found.insert((dimension, part.clone()), name);
                 }
             }
         }
-        Ok(names)
+        Ok(found
+            .into_iter()
+            .filter_map(|(group, name)| Some((group, name?)))
+            .collect())
     }
 
     /// How many of the records `selection` picks are dated by their arrival.
